@@ -1,0 +1,1 @@
+# authlib/ part of the top-level Makefile.am

@@ -1,0 +1,1 @@
+# certs/ part of the top-level Makefile.am

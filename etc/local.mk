@@ -1,0 +1,1 @@
+# etc/ part of the top-level Makefile.am

@@ -1,0 +1,1 @@
+# imapd/ part of the top-level Makefile.am

@@ -1,0 +1,1 @@
+# maildir/ part of the top-level Makefile.am

@@ -1,0 +1,1 @@
+# man/ part of the top-level Makefile.am

@@ -1,0 +1,1 @@
+# pop3d/ part of the top-level Makefile.am

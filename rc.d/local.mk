@@ -1,0 +1,1 @@
+# rc.d/ part of the top-level Makefile.am

@@ -1,0 +1,55 @@
+#!/bin/sh
+# The test command: install what is needed, build twice (plain with -Werror, then with
+# AddressSanitizer + UndefinedBehaviorSanitizer), run the unit suites and fuzz-corpus replays
+# in both, then the end-to-end tests against the real servers. Ends with "N passed, M failed".
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=$(nproc 2>/dev/null || echo 2)
+results="$top/build-results"
+rm -rf "$results"
+mkdir -p "$results"
+status=0
+
+note() { printf '\n=== %s\n' "$*"; }
+step_failed() { echo "$1" >>"$results/failed-steps"; status=1; }
+
+note "dependencies"
+sh scripts/install-deps.sh --test || step_failed "install-deps"
+
+note "autoreconf"
+autoreconf -fi >"$results/autoreconf.log" 2>&1 || { cat "$results/autoreconf.log"; step_failed autoreconf; }
+
+build() { # build <dir> <configure args...>
+	dir=$1; shift
+	rm -rf "$dir"; mkdir -p "$dir"
+	note "build $dir ($*)"
+	(cd "$dir" && ../configure --enable-werror "$@" >configure.out 2>&1) ||
+		{ tail -30 "$dir/configure.out"; step_failed "configure $dir"; return 1; }
+	make -C "$dir" -j"$jobs" >"$dir/make.out" 2>&1 ||
+		{ tail -60 "$dir/make.out"; step_failed "make $dir"; return 1; }
+	note "unit tests in $dir"
+	make -C "$dir" -j"$jobs" check >"$dir/check.out" 2>&1 || status=1
+	grep -E '^(PASS|FAIL|ERROR|XPASS)' "$dir/check.out" || true
+	for f in $(grep -lE '^(FAIL|ERROR)' "$dir"/tests/unit/*.log "$dir"/tests/*/*.log 2>/dev/null); do
+		echo "--- $f"; tail -40 "$f"
+	done
+	return 0
+}
+
+build build-plain && plain_ok=1 || plain_ok=0
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	build build-asan --enable-sanitizers || true
+
+if [ "$plain_ok" = 1 ]; then
+	note "end-to-end tests (build-plain)"
+	HATO_BUILD="$top/build-plain" python3 -m unittest discover -s tests/e2e -p 'test_*.py' -v \
+		>"$results/e2e.out" 2>&1 || status=1
+	tail -40 "$results/e2e.out"
+fi
+
+note "summary"
+python3 scripts/summarize.py "$results" build-plain build-asan
+rc=$?
+[ "$rc" = 0 ] || status=1
+exit $status

@@ -1,0 +1,1 @@
+# tcpd/ part of the top-level Makefile.am

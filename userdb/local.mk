@@ -1,0 +1,1 @@
+# userdb/ part of the top-level Makefile.am
