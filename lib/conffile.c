@@ -39,6 +39,7 @@ struct conf_parser {
 	const char *name;
 	const char *p, *end;
 	unsigned int line;
+	size_t new_names; /* staged names not already in cf */
 	struct buf value;
 };
 
@@ -432,10 +433,12 @@ static int conf_parse_assignment(struct conf_parser *ps)
 				  "(quote values that contain spaces)", (int)nlen, start);
 
 	name = xstrndup(start, nlen);
-	if (conffile_get(ps->stage, name) == NULL && conffile_get(ps->cf, name) == NULL &&
-	    ps->cf->count + ps->stage->count >= CONFFILE_MAX_NAMES) {
-		free(name);
-		return conf_error(ps, line, "more than %d settings", CONFFILE_MAX_NAMES);
+	if (conffile_get(ps->stage, name) == NULL && conffile_get(ps->cf, name) == NULL) {
+		if (ps->cf->count + ps->new_names >= CONFFILE_MAX_NAMES) {
+			free(name);
+			return conf_error(ps, line, "more than %d settings", CONFFILE_MAX_NAMES);
+		}
+		ps->new_names++;
 	}
 	conffile_set(ps->stage, name, buf_cstr(&ps->value));
 	free(name);

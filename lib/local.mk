@@ -17,3 +17,27 @@ TESTS += tests/unit/check-buf
 tests_unit_check_buf_SOURCES = tests/unit/check-buf.c
 tests_unit_check_buf_CFLAGS = $(TEST_CFLAGS)
 tests_unit_check_buf_LDADD = lib/libhato.la $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/check-conffile
+TESTS += tests/unit/check-conffile
+tests_unit_check_conffile_SOURCES = tests/unit/check-conffile.c
+tests_unit_check_conffile_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_conffile_LDADD = lib/libhato.la $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/check-safe-io
+TESTS += tests/unit/check-safe-io
+tests_unit_check_safe_io_SOURCES = tests/unit/check-safe-io.c
+tests_unit_check_safe_io_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_safe_io_LDADD = lib/libhato.la $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/check-fdpass
+TESTS += tests/unit/check-fdpass
+tests_unit_check_fdpass_SOURCES = tests/unit/check-fdpass.c
+tests_unit_check_fdpass_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_fdpass_LDADD = lib/libhato.la $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/check-privs
+TESTS += tests/unit/check-privs
+tests_unit_check_privs_SOURCES = tests/unit/check-privs.c
+tests_unit_check_privs_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_privs_LDADD = lib/libhato.la $(TEST_LIBS)

@@ -129,9 +129,9 @@ ssize_t read_timeout(int fd, void *buf, size_t n, int timeout_ms)
 	}
 }
 
-int write_timeout(int fd, const void *buf, size_t n, int timeout_ms)
+/* The loop of write_timeout, on a descriptor that is non-blocking. */
+static int write_timeout_nonblock(int fd, const char *p, size_t n, int timeout_ms)
 {
-	const char *p = buf;
 	long long deadline = timeout_ms < 0 ? 0 : now_ms() + timeout_ms;
 
 	while (n > 0) {
@@ -151,6 +151,25 @@ int write_timeout(int fd, const void *buf, size_t n, int timeout_ms)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+int write_timeout(int fd, const void *buf, size_t n, int timeout_ms)
+{
+	int fl = fcntl(fd, F_GETFL);
+	int ret, saved;
+
+	if (fl < 0)
+		return -1;
+	/* POLLOUT only promises some room: a blocking write() larger than that could outlive the
+	 * deadline, so the descriptor is non-blocking for the duration of the call. */
+	if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -1;
+	ret = write_timeout_nonblock(fd, buf, n, timeout_ms);
+	saved = errno;
+	if (!(fl & O_NONBLOCK))
+		(void)fcntl(fd, F_SETFL, fl);
+	errno = saved;
+	return ret;
 }
 
 int fd_set_nonblock(int fd, int on)
