@@ -9,7 +9,8 @@ authlib_libuserdb_la_SOURCES = \
 	authlib/userdb-make.c authlib/userdb-make.h
 authlib_libuserdb_la_LIBADD = lib/libhato.la $(GDBM_LIBS)
 
-sbin_PROGRAMS += userdb/userdb userdb/makeuserdb userdb/pw2userdb userdb/userdb-test-cram-md5
+sbin_PROGRAMS += userdb/userdb userdb/makeuserdb userdb/pw2userdb userdb/userdbpw \
+	userdb/userdb-test-cram-md5
 
 userdb_userdb_SOURCES = userdb/userdb.c
 userdb_userdb_LDADD = authlib/libuserdb.la lib/libhato.la
@@ -20,12 +21,18 @@ userdb_makeuserdb_LDADD = authlib/libuserdb.la lib/libhato.la $(GDBM_LIBS)
 userdb_pw2userdb_SOURCES = userdb/pw2userdb.c
 userdb_pw2userdb_LDADD = lib/libhato.la
 
+# pwscheme_generate comes from authlib/libhatopw.la (the authlib part).
+userdb_userdbpw_SOURCES = userdb/userdbpw.c
+userdb_userdbpw_LDADD = $(AUTHLIB_PW_LIBS)
+
 userdb_userdb_test_cram_md5_SOURCES = userdb/userdb-test-cram-md5.c
 userdb_userdb_test_cram_md5_CFLAGS = $(AM_CFLAGS) $(NETTLE_CFLAGS)
 userdb_userdb_test_cram_md5_LDADD = lib/libhato.la $(NETTLE_LIBS)
 
-man_MANS += man/userdb.8 man/makeuserdb.8 man/pw2userdb.8 man/userdb-test-cram-md5.8
-EXTRA_DIST += man/userdb.8 man/makeuserdb.8 man/pw2userdb.8 man/userdb-test-cram-md5.8
+man_MANS += man/userdb.8 man/makeuserdb.8 man/pw2userdb.8 man/userdbpw.8 \
+	man/userdb-test-cram-md5.8
+EXTRA_DIST += man/userdb.8 man/makeuserdb.8 man/pw2userdb.8 man/userdbpw.8 \
+	man/userdb-test-cram-md5.8
 
 check_PROGRAMS += tests/unit/check-userdb
 TESTS += tests/unit/check-userdb
