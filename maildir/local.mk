@@ -7,7 +7,12 @@ maildir_libmaildir_la_SOURCES = \
 	maildir/maildir-uiddb.c maildir/maildir-uiddb.h \
 	maildir/maildir-index.c maildir/maildir-index.h \
 	maildir/maildir-deliver.c maildir/maildir-deliver.h \
-	maildir/maildir-pop3list.c maildir/maildir-pop3list.h
+	maildir/maildir-pop3list.c maildir/maildir-pop3list.h \
+	maildir/maildir-mutf7.c maildir/maildir-mutf7.h \
+	maildir/maildir-folder.c maildir/maildir-folder.h \
+	maildir/maildir-subscribed.c maildir/maildir-subscribed.h \
+	maildir/maildir-keywords.c maildir/maildir-keywords.h \
+	maildir/maildir-quota.c maildir/maildir-quota.h
 maildir_libmaildir_la_LIBADD = lib/libhato.la
 
 MAILDIR_TEST_CFLAGS = $(TEST_CFLAGS) -DFIXTURE_DIR='"$(abs_top_srcdir)/tests/unit/fixtures/maildir"'
@@ -21,3 +26,9 @@ tests_unit_check_maildir_name_LDADD = maildir/libmaildir.la $(TEST_LIBS)
 tests_unit_check_maildir_store_SOURCES = tests/unit/check-maildir-store.c
 tests_unit_check_maildir_store_CFLAGS = $(MAILDIR_TEST_CFLAGS)
 tests_unit_check_maildir_store_LDADD = maildir/libmaildir.la $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/check-maildir-folder
+TESTS += tests/unit/check-maildir-folder
+tests_unit_check_maildir_folder_SOURCES = tests/unit/check-maildir-folder.c
+tests_unit_check_maildir_folder_CFLAGS = $(MAILDIR_TEST_CFLAGS)
+tests_unit_check_maildir_folder_LDADD = maildir/libmaildir.la $(TEST_LIBS)

@@ -75,7 +75,8 @@ int maildir_file_write_atomic(const char *dir, const char *name, const void *dat
 
 	buf_printf(&tmp, "%s/tmp/", dir);
 	maildir_file_unique(&tmp);
-	buf_printf(&tmp, ".%s", name);
+	const char *slash = strrchr(name, '/');
+	buf_printf(&tmp, ".%s", slash != NULL ? slash + 1 : name);
 	buf_printf(&dst, "%s/%s", dir, name);
 	fd = open(buf_cstr(&tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
