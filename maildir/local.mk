@@ -32,3 +32,9 @@ TESTS += tests/unit/check-maildir-folder
 tests_unit_check_maildir_folder_SOURCES = tests/unit/check-maildir-folder.c
 tests_unit_check_maildir_folder_CFLAGS = $(MAILDIR_TEST_CFLAGS)
 tests_unit_check_maildir_folder_LDADD = maildir/libmaildir.la $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/check-maildir-meta
+TESTS += tests/unit/check-maildir-meta
+tests_unit_check_maildir_meta_SOURCES = tests/unit/check-maildir-meta.c
+tests_unit_check_maildir_meta_CFLAGS = $(MAILDIR_TEST_CFLAGS)
+tests_unit_check_maildir_meta_LDADD = maildir/libmaildir.la $(TEST_LIBS)
