@@ -1,1 +1,28 @@
-# pop3d/ part of the top-level Makefile.am
+# pop3d/: the POP3 protocol core (pure: no I/O, no files, no GnuTLS), its tests and fuzz targets.
+noinst_LTLIBRARIES += pop3d/libpop3core.la
+pop3d_libpop3core_la_SOURCES = \
+	pop3d/pop3-parser.c pop3d/pop3-parser.h \
+	pop3d/pop3-output.c pop3d/pop3-output.h
+
+check_PROGRAMS += tests/unit/check-pop3-parser tests/unit/check-pop3-output
+TESTS += tests/unit/check-pop3-parser tests/unit/check-pop3-output
+tests_unit_check_pop3_parser_SOURCES = tests/unit/check-pop3-parser.c
+tests_unit_check_pop3_parser_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/pop3d
+tests_unit_check_pop3_parser_LDADD = pop3d/libpop3core.la lib/libhato.la $(TEST_LIBS)
+tests_unit_check_pop3_output_SOURCES = tests/unit/check-pop3-output.c
+tests_unit_check_pop3_output_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/pop3d
+tests_unit_check_pop3_output_LDADD = pop3d/libpop3core.la lib/libhato.la $(TEST_LIBS)
+
+# Fuzz targets follow tests/local.mk's pattern, but with our own list: FUZZ_TARGETS is only
+# defined (with '=') in tests/local.mk, which Makefile.am includes after this file.
+POP3_FUZZ_TARGETS = tests/fuzz/fuzz-pop3-parser
+if FUZZING
+noinst_PROGRAMS += $(POP3_FUZZ_TARGETS)
+else
+check_PROGRAMS += $(POP3_FUZZ_TARGETS)
+TESTS += $(POP3_FUZZ_TARGETS)
+endif
+tests_fuzz_fuzz_pop3_parser_SOURCES = tests/fuzz/fuzz-pop3-parser.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_pop3_parser_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/pop3d
+tests_fuzz_fuzz_pop3_parser_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_pop3_parser_LDADD = pop3d/libpop3core.la lib/libhato.la
