@@ -41,3 +41,17 @@ TESTS += tests/unit/check-privs
 tests_unit_check_privs_SOURCES = tests/unit/check-privs.c
 tests_unit_check_privs_CFLAGS = $(TEST_CFLAGS)
 tests_unit_check_privs_LDADD = lib/libhato.la $(TEST_LIBS)
+
+# Fuzz targets follow tests/local.mk's pattern with our own list: FUZZ_TARGETS is only set (=)
+# in tests/local.mk, which Makefile.am includes after this file, so `+=` here cannot work.
+LIB_FUZZ_TARGETS = tests/fuzz/fuzz-conffile
+if FUZZING
+noinst_PROGRAMS += $(LIB_FUZZ_TARGETS)
+else
+check_PROGRAMS += $(LIB_FUZZ_TARGETS)
+TESTS += $(LIB_FUZZ_TARGETS)
+endif
+tests_fuzz_fuzz_conffile_SOURCES = tests/fuzz/fuzz-conffile.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_conffile_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_conffile_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_conffile_LDADD = lib/libhato.la
