@@ -7,10 +7,10 @@ lib_libhato_la_SOURCES = \
 	lib/arena.c lib/arena.h \
 	lib/log.c lib/log.h \
 	lib/log-courier.c lib/log-courier.h \
-	lib/conffile.h \
-	lib/safe-io.h \
-	lib/fdpass.h \
-	lib/privs.h
+	lib/conffile.c lib/conffile.h \
+	lib/safe-io.c lib/safe-io.h \
+	lib/fdpass.c lib/fdpass.h \
+	lib/privs.c lib/privs.h
 
 check_PROGRAMS += tests/unit/check-buf
 TESTS += tests/unit/check-buf
