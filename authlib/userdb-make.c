@@ -140,7 +140,9 @@ static void make_store(struct make_ctx *ctx, struct make_out *o, const char *lin
 	datum k = { (char *)key, (int)key_len };
 	datum v = { (char *)value, (int)value_len };
 	if (gdbm_store(o->dbf, k, v, GDBM_INSERT) != 0) {
-		buf_printf(ctx->error, "Cannot store record for %.*s - duplicate or out of disk space.\n",
+		/* makedatprog's line, then the empty line of makeuserdb's die "$!\n". */
+		buf_printf(ctx->error,
+			   "Cannot store record for %.*s - duplicate or out of disk space.\n\n",
 			   (int)key_len, key);
 		ctx->failed = 1;
 	}

@@ -51,3 +51,8 @@ tests_fuzz_fuzz_userdb_text_SOURCES = tests/fuzz/fuzz-userdb-text.c $(FUZZ_DRIVE
 tests_fuzz_fuzz_userdb_text_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_userdb_text_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_userdb_text_LDADD = authlib/libuserdb.la lib/libhato.la $(GDBM_LIBS)
+
+# tests/e2e/test_userdb_tools.py reads databases through the library with this helper.
+noinst_PROGRAMS += tests/userdb-lookup
+tests_userdb_lookup_SOURCES = tests/userdb-lookup.c
+tests_userdb_lookup_LDADD = authlib/libuserdb.la lib/libhato.la $(GDBM_LIBS)

@@ -458,7 +458,7 @@ START_TEST(test_make_refusals)
 	ck_assert_int_eq(build("userdb", &err), 0);
 	put_file("userdb", "a\tuid=2\na\tuid=3\n", 0600);
 	ck_assert_int_eq(build("userdb", &err), -1);
-	ck_assert_str_eq(buf_cstr(&err), "Cannot store record for a - duplicate or out of disk space.\n");
+	ck_assert_str_eq(buf_cstr(&err), "Cannot store record for a - duplicate or out of disk space.\n\n");
 	char *v = raw_fetch("userdb.dat", "a");
 	ck_assert_str_eq(v, "uid=1|_=");
 	free(v);
