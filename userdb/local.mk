@@ -55,4 +55,4 @@ tests_fuzz_fuzz_userdb_text_LDADD = authlib/libuserdb.la lib/libhato.la $(GDBM_L
 # tests/e2e/test_userdb_tools.py reads databases through the library with this helper.
 noinst_PROGRAMS += tests/userdb-lookup
 tests_userdb_lookup_SOURCES = tests/userdb-lookup.c
-tests_userdb_lookup_LDADD = authlib/libuserdb.la lib/libhato.la $(GDBM_LIBS)
+tests_userdb_lookup_LDADD = authlib/libuserdb.la $(AUTHLIB_PW_LIBS) $(GDBM_LIBS)

@@ -165,7 +165,9 @@ int main(int argc, char **argv)
 	}
 	if (doshow) {
 		show(t, name);
-		return 0;
+		userdb_text_free(t);
+		free(path);
+		return fflush(stdout) != 0 ? 1 : 0;
 	}
 	for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++) {
 		if (strcmp(verb, verbs[v].name) != 0)

@@ -181,6 +181,22 @@ class UserdbTools(unittest.TestCase):
         keys = run([ours("userdb-lookup"), self.dir / "userdb.dat"]).stdout.split()
         self.assertEqual(sorted(keys), [b"john@example.com", b"mary"])
 
+        # The CRAM-MD5 secret Courier's userdbpw made, read back through Hato's library, gives
+        # RFC 2195's response (the digest authdaemond compares), and a wrong password does not.
+        challenge = "<1896.697170952@postoffice.reston.mci.net>"
+        r = run([ours("userdb-lookup"), self.dir / "userdb.dat", "john@example.com",
+                 "cram-md5", "imap", challenge])
+        self.assertEqual(r.stdout, b"b913a602c7eda7a495b4e6e7334d3890\n")
+        wrong = run([theirs("userdbpw"), "-hmac-md5"], b"tanstaaftanstaag\n").stdout
+        run([cu, "-f", src, "john@example.com", "set", "imap-hmac-md5pw"], wrong)
+        run([ours("makeuserdb"), "-f", src])
+        r = run([ours("userdb-lookup"), self.dir / "userdb.dat", "john@example.com",
+                 "cram-md5", "imap", challenge])
+        self.assertNotEqual(r.stdout, b"b913a602c7eda7a495b4e6e7334d3890\n")
+        r = run([ours("userdb-lookup"), self.dir / "userdb.dat", "john@example.com",
+                 "cram-md5", "pop3", challenge])
+        self.assertEqual(r.stdout, b"b913a602c7eda7a495b4e6e7334d3890\n")
+
     SOURCE = (
         "# a comment\n"
         "\n"
