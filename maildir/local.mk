@@ -45,3 +45,9 @@ TESTS += tests/unit/check-maildir-notify
 tests_unit_check_maildir_notify_SOURCES = tests/unit/check-maildir-notify.c
 tests_unit_check_maildir_notify_CFLAGS = $(MAILDIR_TEST_CFLAGS)
 tests_unit_check_maildir_notify_LDADD = maildir/libmaildir.la $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/check-maildir-concurrency
+TESTS += tests/unit/check-maildir-concurrency
+tests_unit_check_maildir_concurrency_SOURCES = tests/unit/check-maildir-concurrency.c
+tests_unit_check_maildir_concurrency_CFLAGS = $(MAILDIR_TEST_CFLAGS)
+tests_unit_check_maildir_concurrency_LDADD = maildir/libmaildir.la $(TEST_LIBS)
