@@ -51,3 +51,17 @@ TESTS += tests/unit/check-maildir-concurrency
 tests_unit_check_maildir_concurrency_SOURCES = tests/unit/check-maildir-concurrency.c
 tests_unit_check_maildir_concurrency_CFLAGS = $(MAILDIR_TEST_CFLAGS)
 tests_unit_check_maildir_concurrency_LDADD = maildir/libmaildir.la $(TEST_LIBS)
+
+# deliverquota: Courier-compatible delivery with Maildir++ quota (exit 77 over quota, 75 tempfail)
+bin_PROGRAMS += deliverquota
+deliverquota_SOURCES = maildir/deliverquota.c
+deliverquota_LDADD = maildir/libmaildir.la
+man_MANS += man/deliverquota.8
+EXTRA_DIST += man/deliverquota.8
+
+check_PROGRAMS += tests/unit/check-maildir-deliverquota
+TESTS += tests/unit/check-maildir-deliverquota
+tests_unit_check_maildir_deliverquota_SOURCES = tests/unit/check-maildir-deliverquota.c
+tests_unit_check_maildir_deliverquota_CFLAGS = $(MAILDIR_TEST_CFLAGS) \
+	-DDELIVERQUOTA='"$(abs_top_builddir)/deliverquota"'
+tests_unit_check_maildir_deliverquota_LDADD = maildir/libmaildir.la $(TEST_LIBS)
