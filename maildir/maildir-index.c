@@ -77,7 +77,8 @@ static int uid_cmp(const void *pa, const void *pb)
 static void install(struct maildir_index *idx, struct maildir_scan *scan, uint32_t uidv,
 		    uint32_t next)
 {
-	qsort(scan->v, scan->n, sizeof(*scan->v), uid_cmp);
+	if (scan->n > 1)
+		qsort(scan->v, scan->n, sizeof(*scan->v), uid_cmp);
 	maildir_scan_free(&idx->msgs);
 	idx->msgs = *scan;
 	maildir_scan_init(scan);
@@ -215,10 +216,12 @@ static int sync_locked(struct maildir_index *idx, struct maildir_scan *first, co
 	}
 	if (!cur_quiet(idx->dir, &cur_before, started))
 		keep_missing(&out, &db, &scan); /* needs scan in name order */
-	qsort(scan.v, scan.n, sizeof(*scan.v), uid_cmp);
+	if (scan.n > 1)
+		qsort(scan.v, scan.n, sizeof(*scan.v), uid_cmp);
 	for (size_t i = 0; i < scan.n; i++)
 		maildir_uiddb_add(&out, scan.v[i].uid, scan.v[i].name, scan.v[i].base_len);
-	qsort(out.v, out.n, sizeof(*out.v), rec_uid_cmp);
+	if (out.n > 1)
+		qsort(out.v, out.n, sizeof(*out.v), rec_uid_cmp);
 	maildir_uiddb_format(&out, &text);
 	if (maildir_file_write_atomic(idx->dir, MAILDIR_UIDDB_FILE, text.data, text.len,
 				      error_r) < 0)
