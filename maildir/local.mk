@@ -12,7 +12,8 @@ maildir_libmaildir_la_SOURCES = \
 	maildir/maildir-folder.c maildir/maildir-folder.h \
 	maildir/maildir-subscribed.c maildir/maildir-subscribed.h \
 	maildir/maildir-keywords.c maildir/maildir-keywords.h \
-	maildir/maildir-quota.c maildir/maildir-quota.h
+	maildir/maildir-quota.c maildir/maildir-quota.h \
+	maildir/maildir-notify.c maildir/maildir-notify.h
 maildir_libmaildir_la_LIBADD = lib/libhato.la
 
 MAILDIR_TEST_CFLAGS = $(TEST_CFLAGS) -DFIXTURE_DIR='"$(abs_top_srcdir)/tests/unit/fixtures/maildir"'
@@ -38,3 +39,29 @@ TESTS += tests/unit/check-maildir-meta
 tests_unit_check_maildir_meta_SOURCES = tests/unit/check-maildir-meta.c
 tests_unit_check_maildir_meta_CFLAGS = $(MAILDIR_TEST_CFLAGS)
 tests_unit_check_maildir_meta_LDADD = maildir/libmaildir.la $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/check-maildir-notify
+TESTS += tests/unit/check-maildir-notify
+tests_unit_check_maildir_notify_SOURCES = tests/unit/check-maildir-notify.c
+tests_unit_check_maildir_notify_CFLAGS = $(MAILDIR_TEST_CFLAGS)
+tests_unit_check_maildir_notify_LDADD = maildir/libmaildir.la $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/check-maildir-concurrency
+TESTS += tests/unit/check-maildir-concurrency
+tests_unit_check_maildir_concurrency_SOURCES = tests/unit/check-maildir-concurrency.c
+tests_unit_check_maildir_concurrency_CFLAGS = $(MAILDIR_TEST_CFLAGS)
+tests_unit_check_maildir_concurrency_LDADD = maildir/libmaildir.la $(TEST_LIBS)
+
+# deliverquota: Courier-compatible delivery with Maildir++ quota (exit 77 over quota, 75 tempfail)
+bin_PROGRAMS += deliverquota
+deliverquota_SOURCES = maildir/deliverquota.c
+deliverquota_LDADD = maildir/libmaildir.la
+man_MANS += man/deliverquota.8
+EXTRA_DIST += man/deliverquota.8
+
+check_PROGRAMS += tests/unit/check-maildir-deliverquota
+TESTS += tests/unit/check-maildir-deliverquota
+tests_unit_check_maildir_deliverquota_SOURCES = tests/unit/check-maildir-deliverquota.c
+tests_unit_check_maildir_deliverquota_CFLAGS = $(MAILDIR_TEST_CFLAGS) \
+	-DDELIVERQUOTA='"$(abs_top_builddir)/deliverquota"'
+tests_unit_check_maildir_deliverquota_LDADD = maildir/libmaildir.la $(TEST_LIBS)

@@ -47,6 +47,8 @@ int maildir_file_read(const char *dir, const char *name, struct buf *out, const 
 		out->len += (size_t)n;
 		out->data[out->len] = '\0';
 	}
+	if (out->data != NULL)
+		out->data[out->len] = '\0'; /* also when nothing was read */
 	int saved = errno;
 	close(fd);
 	errno = saved;

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void maildir_index_init(struct maildir_index *idx, const char *dir)
 {
@@ -76,7 +77,8 @@ static int uid_cmp(const void *pa, const void *pb)
 static void install(struct maildir_index *idx, struct maildir_scan *scan, uint32_t uidv,
 		    uint32_t next)
 {
-	qsort(scan->v, scan->n, sizeof(*scan->v), uid_cmp);
+	if (scan->n > 1)
+		qsort(scan->v, scan->n, sizeof(*scan->v), uid_cmp);
 	maildir_scan_free(&idx->msgs);
 	idx->msgs = *scan;
 	maildir_scan_init(scan);
@@ -99,19 +101,94 @@ static void union_scans(struct maildir_scan *scan, const struct maildir_scan *ot
 		maildir_scan_sort(scan);
 }
 
+/* Records the readdirs did not return are verified by name before they are dropped: dropping
+ * a record of a message that still exists would give it a new UID. Returns how many were
+ * found (and added to scan). */
+static size_t probe_vanished(const char *dir, struct maildir_scan *scan,
+			     const struct maildir_uiddb *db)
+{
+	struct buf name = BUF_INIT;
+	size_t found = 0;
+
+	for (size_t i = 0; i < db->n; i++) {
+		if (maildir_scan_find(scan, db->v[i].base, db->v[i].base_len) != NULL)
+			continue;
+		buf_reset(&name);
+		if (maildir_scan_probe(dir, db->v[i].base, db->v[i].base_len, &name) &&
+		    maildir_scan_add(scan, buf_cstr(&name)) != NULL)
+			found++;
+	}
+	buf_free(&name);
+	if (found > 0)
+		maildir_scan_sort(scan);
+	return found;
+}
+
+static int cur_mtime(const char *dir, struct timespec *ts)
+{
+	struct buf path = BUF_INIT;
+	struct stat st;
+	int ret;
+
+	buf_printf(&path, "%s/cur", dir);
+	ret = stat(buf_cstr(&path), &st);
+	buf_free(&path);
+	if (ret == 0)
+		*ts = st.st_mtim;
+	return ret;
+}
+
+/* Whether cur/ was quiet for the whole locked sync: unchanged since before our readdir, and
+ * last changed more than a second before it (directory timestamps can be as coarse as a
+ * timer tick, so a change in the same tick as our first look would not show). Only then can
+ * "not found" be trusted: readdir may skip a file another session renames meanwhile. */
+static int cur_quiet(const char *dir, const struct timespec *before, time_t started)
+{
+	struct timespec now;
+
+	if (cur_mtime(dir, &now) < 0)
+		return 0;
+	return now.tv_sec == before->tv_sec && now.tv_nsec == before->tv_nsec &&
+	       before->tv_sec < started - 1;
+}
+
+static int rec_uid_cmp(const void *pa, const void *pb)
+{
+	const struct maildir_uiddb_rec *a = pa, *b = pb;
+
+	return a->uid < b->uid ? -1 : a->uid > b->uid;
+}
+
+/* cur/ was busy: keep the records of messages we did not find (their UIDs must survive if
+ * the files are still there); a later quiet sync drops the ones really expunged. They are not
+ * put in the session's index. */
+static void keep_missing(struct maildir_uiddb *out, const struct maildir_uiddb *db,
+			 const struct maildir_scan *scan)
+{
+	for (size_t i = 0; i < db->n; i++) {
+		if (maildir_scan_find(scan, db->v[i].base, db->v[i].base_len) == NULL)
+			maildir_uiddb_add(out, db->v[i].uid, db->v[i].base, db->v[i].base_len);
+	}
+}
+
 /* Under the lock: re-read everything, assign UIDs, rewrite the file. */
 static int sync_locked(struct maildir_index *idx, struct maildir_scan *first, const char **error_r)
 {
 	struct maildir_uiddb db, out;
 	struct maildir_scan scan;
 	struct buf text = BUF_INIT;
+	struct timespec cur_before;
+	time_t started;
 	int ret = -1, st;
 
 	maildir_uiddb_init(&db);
 	maildir_uiddb_init(&out);
 	maildir_scan_init(&scan);
-	if (maildir_scan_cur(idx->dir, &scan, error_r) < 0)
+	started = time(NULL);
+	if (cur_mtime(idx->dir, &cur_before) < 0 || maildir_scan_cur(idx->dir, &scan, error_r) < 0) {
+		*error_r = "reading cur/ failed";
 		goto out;
+	}
 	union_scans(&scan, first);
 	st = load_uiddb(idx->dir, &db, 0, error_r);
 	if (st < 0)
@@ -121,7 +198,8 @@ static int sync_locked(struct maildir_index *idx, struct maildir_scan *first, co
 		db.uidvalidity = maildir_uiddb_new_uidvalidity(time(NULL), db.uidvalidity);
 		db.nextuid = 1;
 	}
-	(void)apply_uids(&scan, &db);
+	if (apply_uids(&scan, &db) != db.n && probe_vanished(idx->dir, &scan, &db) > 0)
+		(void)apply_uids(&scan, &db);
 	out.uidvalidity = db.uidvalidity;
 	out.nextuid = db.nextuid;
 	idx->assigned = 0;
@@ -136,9 +214,14 @@ static int sync_locked(struct maildir_index *idx, struct maildir_scan *first, co
 			idx->assigned++;
 		}
 	}
-	qsort(scan.v, scan.n, sizeof(*scan.v), uid_cmp);
+	if (!cur_quiet(idx->dir, &cur_before, started))
+		keep_missing(&out, &db, &scan); /* needs scan in name order */
+	if (scan.n > 1)
+		qsort(scan.v, scan.n, sizeof(*scan.v), uid_cmp);
 	for (size_t i = 0; i < scan.n; i++)
 		maildir_uiddb_add(&out, scan.v[i].uid, scan.v[i].name, scan.v[i].base_len);
+	if (out.n > 1)
+		qsort(out.v, out.n, sizeof(*out.v), rec_uid_cmp);
 	maildir_uiddb_format(&out, &text);
 	if (maildir_file_write_atomic(idx->dir, MAILDIR_UIDDB_FILE, text.data, text.len,
 				      error_r) < 0)

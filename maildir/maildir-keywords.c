@@ -95,7 +95,8 @@ static void msg_put(struct maildir_keywords *k, const char *base, unsigned *kw, 
 	int found;
 	size_t at = msg_find(k, base, &found), out = 0;
 
-	qsort(kw, n, sizeof(*kw), uint_cmp);
+	if (n > 1)
+		qsort(kw, n, sizeof(*kw), uint_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (out == 0 || kw[out - 1] != kw[i])
 			kw[out++] = kw[i];

@@ -224,7 +224,8 @@ static int merge(const char *dir, struct maildir_pop3list *l, struct maildir_sca
 		changed = 1;
 	}
 	/* New messages are numbered in POP3 order so UIDLs grow with delivery time. */
-	qsort(out.v + first_new, out.n - first_new, sizeof(*out.v), pop3_cmp);
+	if (out.n - first_new > 1)
+		qsort(out.v + first_new, out.n - first_new, sizeof(*out.v), pop3_cmp);
 	for (size_t i = first_new; i < out.n; i++) {
 		out.v[i].uid = out.nextuid++;
 		out.v[i].uidv = out.uidv;

@@ -172,6 +172,27 @@ int maildir_scan_folder(const char *dir, struct maildir_scan *scan, const char *
 	return maildir_scan_cur(dir, scan, error_r);
 }
 
+int maildir_scan_probe(const char *dir, const char *base, size_t base_len, struct buf *name_r)
+{
+	struct buf path = BUF_INIT;
+	struct stat st;
+	size_t prefix;
+
+	buf_printf(&path, "%s/cur/", dir);
+	prefix = path.len;
+	for (unsigned flags = 0; flags <= MAILDIR_FLAGS_ALL; flags++) {
+		buf_truncate(&path, prefix);
+		maildir_name_with_flags(&path, base, base_len, flags);
+		if (stat(buf_cstr(&path), &st) == 0) {
+			buf_puts(name_r, path.data + prefix);
+			buf_free(&path);
+			return 1;
+		}
+	}
+	buf_free(&path);
+	return 0;
+}
+
 int maildir_scan_entry_size(const char *dir, struct maildir_entry *e)
 {
 	struct buf path = BUF_INIT;

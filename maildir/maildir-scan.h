@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "buf.h"
+
 /* One message in cur/. */
 struct maildir_entry {
 	char *name;      /* full file name in cur/ (owned) */
@@ -39,6 +41,11 @@ int maildir_scan_folder(const char *dir, struct maildir_scan *scan, const char *
 /* Find a base name in a sorted scan; the entry or NULL. */
 struct maildir_entry *maildir_scan_find(const struct maildir_scan *scan, const char *base,
 					size_t base_len);
+
+/* Look for base in dir/cur/ under every standard flag combination (":2," + sorted DFRST
+ * subsets), for a record readdir did not return: a file renamed by another session while we
+ * read the directory can be missed. Appends the name found to name_r and returns 1, or 0. */
+int maildir_scan_probe(const char *dir, const char *base, size_t base_len, struct buf *name_r);
 
 /* Fill e->size by stat when the name carries no ",S=". Returns 0 or -1 (message gone). */
 int maildir_scan_entry_size(const char *dir, struct maildir_entry *e);

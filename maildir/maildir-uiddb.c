@@ -138,7 +138,8 @@ int maildir_uiddb_parse(struct maildir_uiddb *db, struct buf *data, const char *
 			return -1;
 		}
 	}
-	qsort(db->v, db->n, sizeof(*db->v), uid_cmp);
+	if (db->n > 1)
+		qsort(db->v, db->n, sizeof(*db->v), uid_cmp);
 	for (size_t i = 0; i < db->n; i++) {
 		if (i > 0 && db->v[i].uid == db->v[i - 1].uid) {
 			*error_r = "courierimapuiddb: duplicate UID";
