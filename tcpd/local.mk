@@ -38,3 +38,13 @@ tests_fuzz_fuzz_tcpd_access_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tcpd
 tests_fuzz_fuzz_tcpd_access_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_tcpd_access_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_tcpd_access_LDADD = tcpd/libtcpd.la lib/libhato.la
+
+# The TLS wrapper: its own convenience library so that GnuTLS is mapped only by what links it.
+noinst_LTLIBRARIES += lib/libhatotls.la
+lib_libhatotls_la_SOURCES = lib/tls.c lib/tls.h lib/tls-proxy.c lib/tls-private.h
+lib_libhatotls_la_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
+lib_libhatotls_la_LIBADD = $(GNUTLS_LIBS)
+
+noinst_PROGRAMS += tests/tls-echo
+tests_tls_echo_SOURCES = tests/tls-echo.c
+tests_tls_echo_LDADD = lib/libhatotls.la lib/libhato.la
