@@ -31,25 +31,31 @@ int tls_proxy(struct tls_session *session, int plain_fd)
 {
 	char buf[PROXY_BUF];
 	int tls_fd = tls_session_fd(session);
+	int tls_open = 1; /* the client may still send */
 
 	for (;;) {
-		struct pollfd pfd[2] = { { tls_fd, POLLIN, 0 }, { plain_fd, POLLIN, 0 } };
+		struct pollfd pfd[2] = { { tls_open ? tls_fd : -1, POLLIN, 0 },
+					 { plain_fd, POLLIN, 0 } };
+		int pending = tls_open && tls_session_pending(session);
 		ssize_t n;
 
-		if (!tls_session_pending(session) && poll(pfd, 2, -1) < 0) {
+		if (!pending && poll(pfd, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		if (tls_session_pending(session) || (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+		if (pending || (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
 			n = tls_read(session, buf, sizeof(buf));
-			if (n <= 0) {
-				/* The client is gone: let the program see EOF. */
-				(void)shutdown(plain_fd, SHUT_WR);
-				return n == 0 ? 0 : -1;
-			}
-			if (write_plain(plain_fd, buf, (size_t)n) < 0)
+			if (n < 0)
 				return -1;
+			if (n == 0) {
+				/* The client finished sending: the program sees EOF, and may still
+				 * answer (a half-close, as after a pipelined QUIT). */
+				(void)shutdown(plain_fd, SHUT_WR);
+				tls_open = 0;
+			} else if (write_plain(plain_fd, buf, (size_t)n) < 0) {
+				return -1;
+			}
 		}
 		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
 			do {

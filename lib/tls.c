@@ -310,6 +310,8 @@ int tls_server_start(struct tls_server *srv, int fd_in, int fd_out,
 		rc = gnutls_handshake(ts->s);
 	} while (rc < 0 && gnutls_error_is_fatal(rc) == 0);
 	if (rc < 0) {
+		/* Tell the client why (protocol_version for TLS 1.0/1.1 and so on). */
+		(void)gnutls_alert_send_appropriate(ts->s, rc);
 		fail(error_r, "TLS handshake failed: %s%s", gnutls_strerror(rc), "");
 		gnutls_deinit(ts->s);
 		free(ts);

@@ -55,8 +55,10 @@ const char *tls_session_protocol(const struct tls_session *session);
 int tls_session_resumed(const struct tls_session *session);
 
 /* Relay between the TLS client and plain_fd (a socketpair to the plaintext program) until
- * either side closes: TLS end -> shutdown(plain_fd, SHUT_WR); plain_fd EOF -> close_notify.
- * Returns 0 on an orderly end, -1 on an error. */
+ * the program closes: the client's end of sending (close_notify or EOF) becomes
+ * shutdown(plain_fd, SHUT_WR) and relaying continues the other way; plain_fd's EOF ends the
+ * proxy (the caller's tls_session_free sends close_notify). Returns 0 on an orderly end, -1 on
+ * an error. */
 int tls_proxy(struct tls_session *session, int plain_fd);
 
 #endif
