@@ -14,7 +14,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MAX_INPUT (1 << 20)
+#define FUZZ_MAX_INPUT (1 << 20)
 #define MUTATIONS_PER_FILE 200
 #define RANDOM_INPUTS 2000
 
@@ -96,10 +96,10 @@ static int run_file(const char *path)
 		perror(path);
 		return -1;
 	}
-	data = malloc(MAX_INPUT);
+	data = malloc(FUZZ_MAX_INPUT);
 	if (data == NULL)
 		abort();
-	n = fread(data, 1, MAX_INPUT, f);
+	n = fread(data, 1, FUZZ_MAX_INPUT, f);
 	fclose(f);
 	run_one(data, n);
 	mutate_and_run(data, n);
