@@ -49,3 +49,6 @@ lib_libhatotls_la_LIBADD = $(GNUTLS_LIBS)
 noinst_PROGRAMS += tests/tls-echo
 tests_tls_echo_SOURCES = tests/tls-echo.c
 tests_tls_echo_LDADD = lib/libhatotls.la lib/libhato.la
+
+man_MANS += man/hato-tcpd.8 man/hato-makeaccess.8
+EXTRA_DIST += man/hato-tcpd.8 man/hato-makeaccess.8
