@@ -414,5 +414,6 @@ int main(int argc, char **argv)
 		(void)unlink(t.setup.opt.pid);
 	tcpd_accessdb_close(t.db);
 	tcpd_slots_free(t.slots);
+	tcpd_setup_deinit(&t.setup);
 	return 0;
 }

@@ -292,6 +292,63 @@ class TcpdTests(unittest.TestCase):
         self.assertNotIn("Z", states)
         self.assertEqual(states, [])
 
+    def test_user_drop(self):
+        import pwd
+        if os.getuid() != 0:
+            self.skipTest("needs root to drop privileges")
+        nobody = pwd.getpwnam("nobody")
+        t = self.start(["-nodnslookup", "-user=nobody"], ("/bin/sh", "-c", 'id -u; id -g'))
+        s = self.conn(t)
+        got = b""
+        while True:
+            chunk = s.recv(100)
+            if not chunk:
+                break
+            got += chunk
+        self.assertEqual(got, f"{nobody.pw_uid}\n{nobody.pw_gid}\n".encode())
+        status = pathlib.Path(f"/proc/{t.proc.pid}/status").read_text()
+        uid_line = [l for l in status.splitlines() if l.startswith("Uid:")][0]
+        self.assertEqual(uid_line.split()[1:], [str(nobody.pw_uid)] * 4)
+
+    def test_config_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            port, sslport = free_port(), free_port()
+            conf = pathlib.Path(d) / "pop3d"
+            conf.write_text(f'PORT={port}\nADDRESS=127.0.0.1\nMAXPERIP=1\n'
+                            f'TCPDOPTS="-nodnslookup"\nPOP3AUTH="CRAM-MD5 LOGIN"\n')
+            ssl = pathlib.Path(d) / "pop3d-ssl"
+            ssl.write_text(f"SSLPORT={sslport}\n")
+            login = pathlib.Path(d) / "pop3-login"
+            login.write_text('#!/bin/sh\necho "+OK $POP3AUTH ${HATO_TLS-0} $TCPLOCALPORT '
+                             '${TCPREMOTEHOST-nodns}"\ncat\n')
+            login.chmod(0o755)
+            errf = tempfile.TemporaryFile()
+            p = subprocess.Popen([str(TCPD), f"-config={conf},{ssl}", str(login)], stderr=errf)
+            try:
+                deadline = time.time() + 5
+                while True:
+                    try:
+                        a = socket.create_connection(("127.0.0.1", port))
+                        break
+                    except OSError:
+                        self.assertIsNone(p.poll(), "tcpd exited")
+                        self.assertLess(time.time(), deadline)
+                        time.sleep(0.05)
+                self.assertEqual(recv_line(a), f"+OK CRAM-MD5 LOGIN 0 {port} nodns\n".encode())
+                b = socket.create_connection(("127.0.0.1", port))
+                self.assertEqual(recv_line(b),
+                                 b"-ERR [SYS/TEMP] Too many connections from your address\r\n")
+                a.close()
+                b.close()
+                time.sleep(0.3)
+                c = socket.create_connection(("127.0.0.1", sslport))
+                self.assertEqual(recv_line(c), f"+OK CRAM-MD5 LOGIN 1 {sslport} nodns\n".encode())
+                c.close()
+            finally:
+                p.terminate()
+                p.wait(timeout=15)
+                errf.close()
+
     def test_noidentlookup_warns(self):
         t = self.start(["-nodnslookup", "-noidentlookup"])
         self.assertIn("-noidentlookup is obsolete and ignored", t.stderr())

@@ -5,8 +5,10 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "tcpd-access.h"
@@ -363,6 +365,50 @@ START_TEST(test_setup_messages)
 }
 END_TEST
 
+START_TEST(test_setup_config)
+{
+	char path[] = "/tmp/check-tcpd-XXXXXX";
+	int fd = mkstemp(path);
+	const char *text = "##NAME: PORT:0\nPORT=1110\nSSLPORT=1995\nADDRESS=127.0.0.1\n"
+			   "MAXDAEMONS=50\nMAXPERIP=7\nTCPDOPTS=\"-nodnslookup -noidentlookup\"\n"
+			   "POP3AUTH=\"CRAM-MD5\"\n";
+	char opt[64];
+	char *argv[] = { "hato-tcpd", opt, "-maxperip=9", "/usr/lib/hato/pop3-login", "x", NULL };
+	char *argv2[] = { "hato-tcpd", opt, "143", "/x/imap-login", NULL };
+	struct tcpd_setup s;
+	const char *error = NULL;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	snprintf(opt, sizeof(opt), "-config=%s", path);
+	ck_assert_msg(tcpd_setup(&s, 5, argv, &error) == 0, "%s", error);
+	ck_assert_uint_eq(s.ports.count, 2);
+	ck_assert_str_eq(s.ports.port[0].addr, "127.0.0.1");
+	ck_assert_int_eq(s.ports.port[0].port, 1110);
+	ck_assert_int_eq(s.ports.port[0].tls, 0);
+	ck_assert_int_eq(s.ports.port[1].port, 1995);
+	ck_assert_int_eq(s.ports.port[1].tls, 1);
+	ck_assert_int_eq(s.maxprocs, 50);
+	ck_assert_int_eq(s.maxperip, 9); /* the command line wins */
+	ck_assert_int_eq(s.opt.nodnslookup, 1);
+	ck_assert_int_eq(s.opt.noidentlookup, 1);
+	ck_assert_str_eq(s.argv[0], "/usr/lib/hato/pop3-login");
+	ck_assert_str_eq(getenv("POP3AUTH"), "CRAM-MD5");
+	tcpd_setup_deinit(&s);
+	/* an explicit port list replaces PORT/SSLPORT */
+	ck_assert_int_eq(tcpd_setup(&s, 4, argv2, &error), 0);
+	ck_assert_uint_eq(s.ports.count, 1);
+	ck_assert_int_eq(s.ports.port[0].port, 143);
+	ck_assert_str_eq(s.ports.port[0].addr, "127.0.0.1");
+	tcpd_setup_deinit(&s);
+	unlink(path);
+	snprintf(opt, sizeof(opt), "-config=/nonexistent/pop3d");
+	ck_assert_int_eq(tcpd_setup(&s, 5, argv, &error), -1);
+	tcpd_setup_deinit(&s);
+}
+END_TEST
+
 static Suite *tcpd_suite(void)
 {
 	Suite *s = suite_create("tcpd");
@@ -382,6 +428,7 @@ static Suite *tcpd_suite(void)
 			    sizeof(bad_option_rows) / sizeof(bad_option_rows[0]));
 	tcase_add_test(tc, test_setup_defaults);
 	tcase_add_test(tc, test_setup_messages);
+	tcase_add_test(tc, test_setup_config);
 	suite_add_tcase(s, tc);
 	return s;
 }
