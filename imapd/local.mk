@@ -10,10 +10,18 @@ imapd_libimapcore_la_SOURCES = \
 	imapd/mime-address.c imapd/mime-address.h \
 	imapd/mime-parse.c imapd/mime-parse.h \
 	imapd/mime-envelope.c imapd/mime-envelope.h \
-	imapd/mime-bodystructure.c imapd/mime-bodystructure.h
+	imapd/mime-bodystructure.c imapd/mime-bodystructure.h \
+	imapd/rfc822-date.c imapd/rfc822-date.h \
+	imapd/imap-date.c imapd/imap-date.h
 
-check_PROGRAMS += tests/unit/check-imap-parser tests/unit/check-imap-seqset tests/unit/check-mime
-TESTS += tests/unit/check-imap-parser tests/unit/check-imap-seqset tests/unit/check-mime
+check_PROGRAMS += tests/unit/check-imap-parser tests/unit/check-imap-seqset tests/unit/check-mime \
+	tests/unit/check-rfc822-date
+TESTS += tests/unit/check-imap-parser tests/unit/check-imap-seqset tests/unit/check-mime \
+	tests/unit/check-rfc822-date
+tests_unit_check_rfc822_date_SOURCES = tests/unit/check-rfc822-date.c
+tests_unit_check_rfc822_date_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd
+tests_unit_check_rfc822_date_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_rfc822_date_LDADD = imapd/libimapcore.la lib/libhato.la $(TEST_LIBS)
 tests_unit_check_mime_SOURCES = tests/unit/check-mime.c
 tests_unit_check_mime_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd
 tests_unit_check_mime_CFLAGS = $(TEST_CFLAGS)

@@ -4,7 +4,9 @@
 #include "config.h"
 #include "mime-bodystructure.h"
 #include "mime-envelope.h"
+#include "mime-header.h"
 #include "mime-parse.h"
+#include "rfc822-date.h"
 #include "arena.h"
 #include "buf.h"
 
@@ -37,7 +39,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct buf out = BUF_INIT;
 	static const char *const sections[] = { "1", "2", "1.1", "1.2.MIME", "2.1.1", "3.HEADER" };
 
+	struct mime_header_field date;
+	struct rfc822_date d;
+
 	check_ranges(root, size, 0);
+	if (mime_header_find(msg, root->body_offset, "Date", &date) &&
+	    rfc822_date_parse(date.value, date.value_len, &d) == 0 &&
+	    (d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31))
+		abort();
 	mime_envelope_write(&out, arena, msg, root->body_offset);
 	mime_bodystructure_write(&out, arena, root, msg, true);
 	mime_bodystructure_write(&out, arena, root, msg, false);
