@@ -2,7 +2,11 @@
 noinst_LTLIBRARIES += pop3d/libpop3core.la
 pop3d_libpop3core_la_SOURCES = \
 	pop3d/pop3-parser.c pop3d/pop3-parser.h \
-	pop3d/pop3-output.c pop3d/pop3-output.h
+	pop3d/pop3-output.c pop3d/pop3-output.h \
+	pop3d/pop3-capa.c pop3d/pop3-capa.h \
+	pop3d/pop3-mailbox.h \
+	pop3d/pop3-session.c pop3d/pop3-session.h \
+	pop3d/pop3-login-session.c pop3d/pop3-login-session.h
 
 check_PROGRAMS += tests/unit/check-pop3-parser tests/unit/check-pop3-output
 TESTS += tests/unit/check-pop3-parser tests/unit/check-pop3-output
@@ -12,6 +16,15 @@ tests_unit_check_pop3_parser_LDADD = pop3d/libpop3core.la lib/libhato.la $(TEST_
 tests_unit_check_pop3_output_SOURCES = tests/unit/check-pop3-output.c
 tests_unit_check_pop3_output_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/pop3d
 tests_unit_check_pop3_output_LDADD = pop3d/libpop3core.la lib/libhato.la $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/check-pop3-session tests/unit/check-pop3-login-session
+TESTS += tests/unit/check-pop3-session tests/unit/check-pop3-login-session
+tests_unit_check_pop3_session_SOURCES = tests/unit/check-pop3-session.c
+tests_unit_check_pop3_session_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/pop3d
+tests_unit_check_pop3_session_LDADD = pop3d/libpop3core.la lib/libhato.la $(TEST_LIBS)
+tests_unit_check_pop3_login_session_SOURCES = tests/unit/check-pop3-login-session.c
+tests_unit_check_pop3_login_session_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/pop3d
+tests_unit_check_pop3_login_session_LDADD = pop3d/libpop3core.la lib/libhato.la $(TEST_LIBS)
 
 # Fuzz targets follow tests/local.mk's pattern, but with our own list: FUZZ_TARGETS is only
 # defined (with '=') in tests/local.mk, which Makefile.am includes after this file.
