@@ -28,7 +28,8 @@ tests_unit_check_pop3_login_session_LDADD = pop3d/libpop3core.la lib/libhato.la 
 
 # Fuzz targets follow tests/local.mk's pattern, but with our own list: FUZZ_TARGETS is only
 # defined (with '=') in tests/local.mk, which Makefile.am includes after this file.
-POP3_FUZZ_TARGETS = tests/fuzz/fuzz-pop3-parser
+POP3_FUZZ_TARGETS = tests/fuzz/fuzz-pop3-parser tests/fuzz/fuzz-pop3-session \
+	tests/fuzz/fuzz-pop3-login-session
 if FUZZING
 noinst_PROGRAMS += $(POP3_FUZZ_TARGETS)
 else
@@ -39,3 +40,13 @@ tests_fuzz_fuzz_pop3_parser_SOURCES = tests/fuzz/fuzz-pop3-parser.c $(FUZZ_DRIVE
 tests_fuzz_fuzz_pop3_parser_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/pop3d
 tests_fuzz_fuzz_pop3_parser_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_pop3_parser_LDADD = pop3d/libpop3core.la lib/libhato.la
+tests_fuzz_fuzz_pop3_session_SOURCES = tests/fuzz/fuzz-pop3-session.c tests/fuzz/fuzz-pop3-input.h \
+	$(FUZZ_DRIVER)
+tests_fuzz_fuzz_pop3_session_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/pop3d
+tests_fuzz_fuzz_pop3_session_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_pop3_session_LDADD = pop3d/libpop3core.la lib/libhato.la
+tests_fuzz_fuzz_pop3_login_session_SOURCES = tests/fuzz/fuzz-pop3-login-session.c tests/fuzz/fuzz-pop3-input.h \
+	$(FUZZ_DRIVER)
+tests_fuzz_fuzz_pop3_login_session_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/pop3d
+tests_fuzz_fuzz_pop3_login_session_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_pop3_login_session_LDADD = pop3d/libpop3core.la lib/libhato.la
