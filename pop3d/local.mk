@@ -26,6 +26,14 @@ tests_unit_check_pop3_login_session_SOURCES = tests/unit/check-pop3-login-sessio
 tests_unit_check_pop3_login_session_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/pop3d
 tests_unit_check_pop3_login_session_LDADD = pop3d/libpop3core.la lib/libhato.la $(TEST_LIBS)
 
+# Transcripts: client bytes in, exact server bytes out (tests/transcripts/README.md), replayed
+# through the state machines by a test driver until pop3d exists.
+check_PROGRAMS += pop3d/pop3-transcript-driver
+pop3d_pop3_transcript_driver_SOURCES = pop3d/pop3-transcript-driver.c
+pop3d_pop3_transcript_driver_CFLAGS = $(AM_CFLAGS)
+pop3d_pop3_transcript_driver_LDADD = pop3d/libpop3core.la lib/libhato.la
+TESTS += tests/transcripts/pop3/run.sh
+
 # Fuzz targets follow tests/local.mk's pattern, but with our own list: FUZZ_TARGETS is only
 # defined (with '=') in tests/local.mk, which Makefile.am includes after this file.
 POP3_FUZZ_TARGETS = tests/fuzz/fuzz-pop3-parser tests/fuzz/fuzz-pop3-session \
