@@ -329,6 +329,36 @@ START_TEST(test_input_while_waiting_fails_closed)
 }
 END_TEST
 
+START_TEST(test_sasl_final_data_then_empty_reply)
+{
+	/* RFC 5034 section 4: extra data with success (SCRAM's server-final) goes out as a
+	 * challenge; the client answers with an empty line; then the outcome. */
+	struct pop3_login_session *s = pop3_login_session_new(&settings[3]);
+	struct pop3_parser *p = pop3_parser_new(0);
+	struct pop3_command cmd;
+	struct pop3_login_action act;
+	struct buf out = BUF_INIT;
+	size_t used;
+
+	pop3_parser_feed(p, "AUTH plain =\r\n", 14, &used, &cmd);
+	ck_assert_int_eq(pop3_login_session_command(s, &cmd, &out, &act), POP3_LOGIN_AUTH_START);
+	ck_assert_str_eq(act.mech, "PLAIN");
+	ck_assert_str_eq(act.data, "");
+	pop3_login_session_auth_challenge(s, "dj1zZXJ2ZXI=", &out);
+	ck_assert_str_eq(buf_cstr(&out), "+ dj1zZXJ2ZXI=\r\n");
+	pop3_parser_feed(p, "\r\n", 2, &used, &cmd);
+	ck_assert_int_eq(pop3_login_session_command(s, &cmd, &out, &act), POP3_LOGIN_AUTH_CONTINUE);
+	ck_assert_str_eq(act.data, "");
+	ck_assert_int_eq(pop3_login_session_auth_result(s, POP3_LOGIN_OK, NULL, &out, &act),
+			 POP3_LOGIN_NONE);
+	ck_assert_int_eq(pop3_login_session_logged_in(s), 1);
+	ck_assert_str_eq(buf_cstr(&out), "+ dj1zZXJ2ZXI=\r\n");
+	pop3_parser_free(&p);
+	pop3_login_session_free(&s);
+	buf_free(&out);
+}
+END_TEST
+
 START_TEST(test_delay_policy)
 {
 	const struct pop3_login_delay d = POP3_LOGIN_DELAY_DEFAULT;
@@ -365,6 +395,7 @@ static Suite *pop3_login_session_suite(void)
 	tcase_add_test(tc, test_long_line_during_sasl_cancels);
 	tcase_add_test(tc, test_bad_command_flood);
 	tcase_add_test(tc, test_input_while_waiting_fails_closed);
+	tcase_add_test(tc, test_sasl_final_data_then_empty_reply);
 	tcase_add_test(tc, test_delay_policy);
 	tcase_add_test(tc, test_account_refusal);
 	suite_add_tcase(s, tc);
