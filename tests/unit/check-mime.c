@@ -164,23 +164,23 @@ START_TEST(test_multipart_mixed_nested_message)
 		mixed, strlen(mixed),
 		"(NIL \"mixed\" ((NIL NIL \"a\" \"b.c\")) ((NIL NIL \"a\" \"b.c\")) ((NIL NIL \"a\" "
 		"\"b.c\")) NIL NIL NIL NIL NIL)",
-		"((\"text\" \"plain\" NIL NIL NIL \"7bit\" 12 1 NIL NIL NIL NIL)"
+		"((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 12 1 NIL NIL NIL NIL)"
 		"(\"application\" \"pdf\" (\"name\" \"a.pdf\") NIL NIL \"base64\" 4 NIL "
 		"(\"attachment\" (\"filename\" \"a.pdf\")) (\"en\" \"fr\") NIL)"
 		"(\"message\" \"rfc822\" NIL NIL \"forwarded\" \"7bit\" 157 "
 		"(NIL \"inner\" ((NIL NIL \"x\" \"y.z\")) ((NIL NIL \"x\" \"y.z\")) ((NIL NIL \"x\" "
 		"\"y.z\")) NIL NIL NIL NIL NIL) "
 		"((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 3 1 NIL NIL NIL NIL)"
-		"(\"text\" \"html\" NIL NIL NIL \"7bit\" 10 1 NIL NIL NIL NIL) \"alternative\" "
+		"(\"text\" \"html\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 10 1 NIL NIL NIL NIL) \"alternative\" "
 		"(\"boundary\" \"inner\") NIL NIL NIL) 12 NIL NIL NIL NIL) "
 		"\"mixed\" (\"boundary\" \"outer\") NIL NIL NIL)",
-		"((\"text\" \"plain\" NIL NIL NIL \"7bit\" 12 1)"
+		"((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 12 1)"
 		"(\"application\" \"pdf\" (\"name\" \"a.pdf\") NIL NIL \"base64\" 4)"
 		"(\"message\" \"rfc822\" NIL NIL \"forwarded\" \"7bit\" 157 "
 		"(NIL \"inner\" ((NIL NIL \"x\" \"y.z\")) ((NIL NIL \"x\" \"y.z\")) ((NIL NIL \"x\" "
 		"\"y.z\")) NIL NIL NIL NIL NIL) "
 		"((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 3 1)"
-		"(\"text\" \"html\" NIL NIL NIL \"7bit\" 10 1) \"alternative\") 12) \"mixed\")");
+		"(\"text\" \"html\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 10 1) \"alternative\") 12) \"mixed\")");
 }
 END_TEST
 
@@ -347,13 +347,36 @@ START_TEST(test_malformed)
 	check_message(no_boundary, strlen(no_boundary), NULL,
 		      "(\"multipart\" \"mixed\" NIL NIL NIL \"7bit\" 5 NIL NIL NIL NIL)", NULL);
 	check_message(unterminated, strlen(unterminated), NULL,
-		      "((\"text\" \"plain\" NIL NIL NIL \"7bit\" 8 2 NIL NIL NIL NIL) \"mixed\" "
+		      "((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 8 2 NIL NIL NIL NIL) "
+		      "\"mixed\" "
 		      "(\"boundary\" \"zz\") NIL NIL NIL)",
 		      NULL);
 	check_message(garbage, strlen(garbage), NULL,
 		      "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"BASE64\" 1 1 NIL NIL "
 		      "NIL NIL)",
 		      NULL);
+}
+END_TEST
+
+START_TEST(test_params_and_fields)
+{
+	const char *msg = "Content-Type: text/plain; format=flowed;\r\n"
+			  " name*0=\"a\"; name*1=\"b\" (comment)\r\n"
+			  "Content-ID: <id@x>\r\n"
+			  "Content-Description: caf\xc3\xa9\r\n"
+			  "Content-MD5: Q2hlY2s=\r\n"
+			  "Content-Location: http://x/y\r\n"
+			  "Content-Disposition: inline\r\n"
+			  "Content-Type: text/html\r\n"
+			  "\r\n"
+			  "abc";
+
+	check_message(msg, strlen(msg), NULL,
+		      "(\"text\" \"plain\" (\"format\" \"flowed\" \"name*0\" \"a\" \"name*1\" \"b\" "
+		      "\"charset\" \"us-ascii\") \"<id@x>\" {5}\r\ncaf\xc3\xa9 \"7bit\" 3 1 "
+		      "\"Q2hlY2s=\" (\"inline\" NIL) NIL \"http://x/y\")",
+		      "(\"text\" \"plain\" (\"format\" \"flowed\" \"name*0\" \"a\" \"name*1\" \"b\" "
+		      "\"charset\" \"us-ascii\") \"<id@x>\" {5}\r\ncaf\xc3\xa9 \"7bit\" 3 1)");
 }
 END_TEST
 
@@ -417,6 +440,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_addresses, 0, (int)(sizeof(addr_rows) / sizeof(addr_rows[0])));
 	tcase_add_test(tc, test_missing_headers);
 	tcase_add_test(tc, test_malformed);
+	tcase_add_test(tc, test_params_and_fields);
 	tcase_add_test(tc, test_depth_limit);
 	tcase_add_test(tc, test_header_helpers);
 	suite_add_tcase(s, tc);
