@@ -422,6 +422,29 @@ START_TEST(test_header_helpers)
 }
 END_TEST
 
+START_TEST(test_header_filter_and_crlf)
+{
+	const char *h = "From: a@b\nSubject: one\n two\nTo: c@d\r\nsubject: again\nX: y\n\nbody\n";
+	const char *names[] = { "SUBJECT", "to" };
+	size_t hl = mime_header_length(h, strlen(h));
+	struct buf out = BUF_INIT;
+
+	mime_header_filter(&out, h, hl, names, 2, false);
+	ck_assert_str_eq(buf_cstr(&out),
+			 "Subject: one\r\n two\r\nTo: c@d\r\nsubject: again\r\n\r\n");
+	buf_reset(&out);
+	mime_header_filter(&out, h, hl, names, 2, true);
+	ck_assert_str_eq(buf_cstr(&out), "From: a@b\r\nX: y\r\n\r\n");
+	buf_reset(&out);
+	mime_header_filter(&out, h, hl, names, 0, false);
+	ck_assert_str_eq(buf_cstr(&out), "\r\n");
+	buf_reset(&out);
+	mime_append_crlf(&out, "\na\r\nb\n\nc", strlen("\na\r\nb\n\nc"));
+	ck_assert_str_eq(buf_cstr(&out), "\r\na\r\nb\r\n\r\nc");
+	buf_free(&out);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("mime");
@@ -443,6 +466,7 @@ int main(void)
 	tcase_add_test(tc, test_params_and_fields);
 	tcase_add_test(tc, test_depth_limit);
 	tcase_add_test(tc, test_header_helpers);
+	tcase_add_test(tc, test_header_filter_and_crlf);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
