@@ -92,7 +92,7 @@ bool mime_header_find(const char *header, size_t len, const char *name,
 
 void mime_header_unfold(struct buf *out, const char *value, size_t len)
 {
-	size_t start = 0, end = len, base = out->len;
+	size_t start = 0, end = len;
 
 	while (start < end && (value[start] == ' ' || value[start] == '\t' ||
 			       value[start] == '\r' || value[start] == '\n'))
@@ -105,7 +105,6 @@ void mime_header_unfold(struct buf *out, const char *value, size_t len)
 		if (value[i] != '\r' && value[i] != '\n')
 			buf_putc(out, value[i]);
 	}
-	(void)base;
 }
 
 size_t mime_crlf_size(const char *data, size_t len, unsigned int *lines_r)
