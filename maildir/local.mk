@@ -75,3 +75,9 @@ tests_fuzz_fuzz_maildir_meta_SOURCES = tests/fuzz/fuzz-maildir-meta.c tests/fuzz
 tests_fuzz_fuzz_maildir_meta_LDADD = maildir/libmaildir.la
 # fuzz-main.c redefines MAX_INPUT from <limits.h> (reported to the integrator): warn, don't fail.
 tests_fuzz_fuzz_maildir_meta_CFLAGS = $(AM_CFLAGS) -Wno-error
+
+# Benchmark helper for bench/maildir-scan.sh (not installed, not a test).
+noinst_PROGRAMS += maildir/maildir-scan-bench
+maildir_maildir_scan_bench_SOURCES = maildir/maildir-scan-bench.c
+maildir_maildir_scan_bench_LDADD = maildir/libmaildir.la
+EXTRA_DIST += bench/maildir-scan.sh bench/README-maildir.md
