@@ -201,8 +201,21 @@ static int merge(const char *dir, struct maildir_pop3list *l, struct maildir_sca
 	for (size_t i = 0; i < l->n; i++) {
 		struct maildir_pop3_msg *m = &l->v[i];
 		struct maildir_entry *e = maildir_scan_find(scan, m->name, m->base_len);
-		if (e == NULL || e->uid != 0) {
-			changed = 1; /* vanished, or a duplicate line */
+		if (e == NULL) {
+			/* readdir can miss a file an IMAP session renames meanwhile: look for it
+			 * by name before giving its UIDL up. */
+			struct buf found = BUF_INIT;
+			changed = 1;
+			if (maildir_scan_probe(dir, m->name, m->base_len, &found)) {
+				struct maildir_pop3_msg *o = push(&out);
+				*o = *m;
+				o->name = buf_steal(&found);
+			}
+			buf_free(&found);
+			continue;
+		}
+		if (e->uid != 0) {
+			changed = 1; /* a duplicate line */
 			continue;
 		}
 		e->uid = 1; /* seen */
