@@ -13,7 +13,8 @@ maildir_libmaildir_la_SOURCES = \
 	maildir/maildir-subscribed.c maildir/maildir-subscribed.h \
 	maildir/maildir-keywords.c maildir/maildir-keywords.h \
 	maildir/maildir-quota.c maildir/maildir-quota.h \
-	maildir/maildir-notify.c maildir/maildir-notify.h
+	maildir/maildir-notify.c maildir/maildir-notify.h \
+	maildir/maildir-acl.c maildir/maildir-acl.h
 maildir_libmaildir_la_LIBADD = lib/libhato.la
 
 MAILDIR_TEST_CFLAGS = $(TEST_CFLAGS) -DFIXTURE_DIR='"$(abs_top_srcdir)/tests/unit/fixtures/maildir"'

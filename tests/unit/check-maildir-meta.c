@@ -1,5 +1,6 @@
 /* Unit tests for courierimapsubscribed, courierimapkeywords and maildirsize handling. */
 #include "config.h"
+#include "maildir/maildir-acl.h"
 #include "maildir/maildir-deliver.h"
 #include "maildir/maildir-folder.h"
 #include "maildir/maildir-keywords.h"
@@ -240,6 +241,55 @@ START_TEST(test_quota_file)
 }
 END_TEST
 
+START_TEST(test_acl_fixture)
+{
+	char *md = tmd_make(), *text = fixture("courierimapacl"), *out;
+	struct maildir_acl acl;
+	const char *error;
+
+	tmd_put(md, "courierimapacl", text);
+	maildir_acl_init(&acl);
+	ck_assert_int_eq(maildir_acl_load(md, &acl, &error), 0);
+	ck_assert_uint_eq(acl.n, 4);
+	ck_assert_str_eq(maildir_acl_get(&acl, "user=bob"), "lr");
+	ck_assert_str_eq(maildir_acl_get(&acl, "-anyone"), "w");
+	ck_assert_int_eq(maildir_acl_save(md, &acl, &error), 0);
+	out = tmd_get(md, "courierimapacl");
+	ck_assert_str_eq(out, text); /* byte-exact round trip */
+	free(out);
+	ck_assert_int_eq(maildir_acl_set(&acl, "user=bob", "srl", &error), 0);
+	ck_assert_int_eq(maildir_acl_set(&acl, "-anyone", "", &error), 0);
+	ck_assert_int_eq(maildir_acl_set(&acl, "anyone", "lr", &error), 0);
+	ck_assert_int_eq(maildir_acl_set(&acl, "anyone", "LR", &error), -1);
+	ck_assert_int_eq(maildir_acl_set(&acl, "a b", "lr", &error), -1);
+	ck_assert_int_eq(maildir_acl_save(md, &acl, &error), 0);
+	out = tmd_get(md, "courierimapacl");
+	ck_assert_str_eq(out, "owner aceilrstwx\nadministrators aceilrstwx\nuser=bob lrs\nanyone lr\n");
+	free(out);
+	maildir_acl_free(&acl);
+	tmd_rm_rf(md);
+	free(md);
+	free(text);
+}
+END_TEST
+
+static const char *const bad_acl_rows[] = {
+	"owner\n", "owner lr x\n", "owner LR\n", "owner \n", "a lr\na r\n", "- lr\n",
+};
+
+START_TEST(test_acl_bad)
+{
+	struct maildir_acl acl;
+	const char *error = NULL, *t = bad_acl_rows[_i];
+
+	maildir_acl_init(&acl);
+	ck_assert_int_eq(maildir_acl_parse(&acl, t, strlen(t), &error), -1);
+	ck_assert_ptr_nonnull(error);
+	ck_assert_uint_eq(acl.n, 0);
+	maildir_acl_free(&acl);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("maildir-meta");
@@ -254,6 +304,8 @@ int main(void)
 	tcase_add_test(tc, test_keywords_load_updates);
 	tcase_add_loop_test(tc, test_quota_spec, 0, sizeof(spec_rows) / sizeof(spec_rows[0]));
 	tcase_add_test(tc, test_quota_file);
+	tcase_add_test(tc, test_acl_fixture);
+	tcase_add_loop_test(tc, test_acl_bad, 0, sizeof(bad_acl_rows) / sizeof(bad_acl_rows[0]));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
