@@ -6,9 +6,12 @@
 #include "log.h"
 #include "xalloc.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 void maildir_pop3list_init(struct maildir_pop3list *l)
 {
@@ -189,6 +192,41 @@ static int load(const char *dir, struct maildir_pop3list *l, int *fresh_r, const
 	return 0;
 }
 
+/* The size POP3 reports: bytes on the wire, each bare LF sent as CRLF (what Courier's pop3d
+ * counts and caches, so LIST agrees with it). Read once per new message, then cached. */
+static int pop3_size(const char *dir, const char *name, uint64_t *size_r)
+{
+	struct buf path = BUF_INIT;
+	char buf[65536];
+	uint64_t size = 0;
+	ssize_t n;
+	char prev = '\0';
+	int fd;
+
+	buf_printf(&path, "%s/cur/%s", dir, name);
+	fd = open(buf_cstr(&path), O_RDONLY | O_CLOEXEC);
+	buf_free(&path);
+	if (fd < 0)
+		return -1; /* expunged meanwhile */
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			return -1;
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == '\n' && prev != '\r')
+				size++;
+			prev = buf[i];
+		}
+		size += (uint64_t)n;
+	}
+	close(fd);
+	*size_r = size;
+	return 0;
+}
+
 /* Merge scan into the loaded list; returns 1 when the file needs rewriting. */
 static int merge(const char *dir, struct maildir_pop3list *l, struct maildir_scan *scan)
 {
@@ -228,12 +266,13 @@ static int merge(const char *dir, struct maildir_pop3list *l, struct maildir_sca
 	size_t first_new = out.n;
 	for (size_t i = 0; i < scan->n; i++) {
 		struct maildir_entry *e = &scan->v[i];
-		if (e->uid != 0 || maildir_scan_entry_size(dir, e) < 0)
+		uint64_t size;
+		if (e->uid != 0 || pop3_size(dir, e->name, &size) < 0)
 			continue;
 		struct maildir_pop3_msg *o = push(&out);
 		o->name = xstrdup(e->name);
 		o->base_len = e->base_len;
-		o->size = e->size;
+		o->size = size;
 		changed = 1;
 	}
 	/* New messages are numbered in POP3 order so UIDLs grow with delivery time. */

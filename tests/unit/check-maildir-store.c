@@ -2,6 +2,9 @@
  * delivery, flags, copy, expunge, tmp/ purge. Fixtures: tests/unit/fixtures/maildir/. */
 #include "config.h"
 #include "maildir/maildir-deliver.h"
+#include "maildir/maildir-folder.h"
+#include "maildir/maildir-keywords.h"
+#include "maildir/maildir-subscribed.h"
 #include "maildir/maildir-index.h"
 #include "maildir/maildir-name.h"
 #include "maildir/maildir-pop3list.h"
@@ -334,14 +337,14 @@ START_TEST(test_pop3list_sync_fixture)
 	ck_assert_str_eq(buf_cstr(&uidl), "UID2-1763459950");
 	ck_assert_uint_eq(l.v[1].size, 257);
 	ck_assert_uint_eq(l.v[3].uid, 4);
-	ck_assert_uint_eq(l.v[3].size, 6); /* stat: no ,S= */
+	ck_assert_uint_eq(l.v[3].size, 7); /* "hello\n" sent as "hello\r\n" */
 	text = tmd_get(md, "courierpop3dsizelist");
 	ck_assert_str_eq(text,
 			 "/3 5 1763459950\n"
 			 "1763459800.M1P100Q1.mail.example.org,S=120:2,S 124 1:1763459950:0\n"
 			 "1763459801.M2P100Q2.mail.example.org,S=250:2,FS 257 2:1763459950:0\n"
 			 "1763459900.M500000P101V0000000000000803I0000000000040A1C.mail.example.org,S=4096:2,RS 4180 3:1763459950:1\n"
-			 "1763460000.M9P9Q9.other:2, 6 4:1763459950:0\n");
+			 "1763460000.M9P9Q9.other:2, 7 4:1763459950:0\n");
 	free(text);
 	/* Corrupt list: replaced with a new one (new uidv), still consistent. */
 	tmd_put(md, "courierpop3dsizelist", "/3 x\n");
@@ -454,6 +457,100 @@ START_TEST(test_scan_skips_and_dedups)
 }
 END_TEST
 
+/* A Maildir written by real Courier-IMAP 5.0.13 / courierpop3d (see fixtures README). */
+static char *courier_real(void)
+{
+	char *md = tmd_make(), *cmd;
+
+	if (asprintf(&cmd, "cp -a '%s/courier-real/.' '%s/' && mkdir -p '%s/.R\xc3\xa9sum\xc3\xa9/cur' "
+		     "'%s/.R\xc3\xa9sum\xc3\xa9/new' '%s/.R\xc3\xa9sum\xc3\xa9/tmp'",
+		     FIXTURE_DIR, md, md, md, md) < 0)
+		abort();
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	return md;
+}
+
+START_TEST(test_courier_real_maildir)
+{
+	char *md = courier_real(), *before_uid = tmd_get(md, "courierimapuiddb");
+	char *before_pop = tmd_get(md, "courierpop3dsizelist"), *after, **names;
+	struct maildir_index idx;
+	struct maildir_pop3list l;
+	struct maildir_keywords k;
+	struct maildir_subscribed sub;
+	struct buf uidl = BUF_INIT;
+	const char *error;
+	size_t n;
+
+	/* IMAP: Courier's UIDVALIDITY and UIDs 1-3 kept; the message courierpop3d moved into
+	 * cur/ later gets UID 4. */
+	maildir_index_init(&idx, md);
+	ck_assert_int_eq(maildir_index_sync(&idx, &error), 0);
+	ck_assert_int_eq(idx.recovered, 0);
+	ck_assert_uint_eq(idx.uidvalidity, 795435148);
+	ck_assert_uint_eq(idx.msgs.n, 4);
+	ck_assert_str_eq(idx.msgs.v[1].name, "1763459801.M2P100Q2.mail.example.org,S=44:2,F");
+	ck_assert_uint_eq(idx.msgs.v[1].uid, 2);
+	ck_assert_uint_eq(idx.msgs.v[1].flags, MAILDIR_FLAG_FLAGGED);
+	ck_assert_uint_eq(idx.msgs.v[2].uid, 3);
+	ck_assert_str_eq(idx.msgs.v[3].name, "1763459900.M9P100Q9.mail.example.org:2,");
+	ck_assert_uint_eq(idx.msgs.v[3].uid, 4);
+	after = tmd_get(md, "courierimapuiddb");
+	ck_assert_str_eq(after, "1 795435148 5\n"
+				"1 1763459800.M1P100Q1.mail.example.org,S=44\n"
+				"2 1763459801.M2P100Q2.mail.example.org,S=44\n"
+				"3 1763459802.M3P100Q3.mail.example.org\n"
+				"4 1763459900.M9P100Q9.mail.example.org\n");
+	free(after);
+	maildir_index_free(&idx);
+
+	/* POP3: the UIDLs courierpop3d handed out, and its file left byte for byte. */
+	maildir_pop3list_init(&l);
+	ck_assert_int_eq(maildir_pop3list_sync(md, &l, &error), 0);
+	ck_assert_uint_eq(l.n, 4);
+	maildir_pop3list_uidl(&l.v[3], &uidl);
+	ck_assert_str_eq(buf_cstr(&uidl), "UID4-1795435164");
+	ck_assert_uint_eq(l.v[2].size, 51);
+	after = tmd_get(md, "courierpop3dsizelist");
+	ck_assert_str_eq(after, before_pop);
+	free(after);
+	/* A new delivery gets the next UIDL and Courier's CRLF size (12 bytes, 1 line: 13). */
+	tmd_put(md, "new/1763460000.M1P1Q1.x", "new message\n");
+	ck_assert_int_eq(maildir_pop3list_sync(md, &l, &error), 0);
+	ck_assert_uint_eq(l.n, 5);
+	ck_assert_uint_eq(l.v[4].uid, 5);
+	ck_assert_uint_eq(l.v[4].size, 13);
+	maildir_pop3list_free(&l);
+
+	/* Keywords Courier stored for message 3, subscriptions and the UTF-8 folder. */
+	maildir_keywords_init(&k);
+	ck_assert_int_eq(maildir_keywords_load(md, &k, &error), 0);
+	const struct maildir_keywords_msg *m =
+		maildir_keywords_get(&k, "1763459802.M3P100Q3.mail.example.org");
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(m->n, 2);
+	ck_assert_str_eq(k.names[m->kw[0]], "$Label1");
+	ck_assert_str_eq(k.names[m->kw[1]], "Junk");
+	maildir_keywords_free(&k);
+	maildir_subscribed_init(&sub);
+	ck_assert_int_eq(maildir_subscribed_load(md, &sub, &error), 0);
+	ck_assert_uint_eq(sub.n, 2);
+	ck_assert(maildir_subscribed_contains(&sub, "INBOX.R\xc3\xa9sum\xc3\xa9"));
+	maildir_subscribed_free(&sub);
+	ck_assert_int_eq(maildir_folder_list(md, &names, &n, &error), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(names[0], "R\xc3\xa9sum\xc3\xa9");
+	free(names[0]);
+	free(names);
+	buf_free(&uidl);
+	free(before_uid);
+	free(before_pop);
+	tmd_rm_rf(md);
+	free(md);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("maildir-store");
@@ -474,6 +571,7 @@ int main(void)
 	tcase_add_test(tc, test_deliver_flags_copy_expunge);
 	tcase_add_test(tc, test_purge_tmp);
 	tcase_add_test(tc, test_scan_skips_and_dedups);
+	tcase_add_test(tc, test_courier_real_maildir);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
