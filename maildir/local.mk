@@ -81,4 +81,4 @@ tests_fuzz_fuzz_maildir_meta_CFLAGS = $(AM_CFLAGS) -Wno-error
 noinst_PROGRAMS += maildir/maildir-scan-bench
 maildir_maildir_scan_bench_SOURCES = maildir/maildir-scan-bench.c
 maildir_maildir_scan_bench_LDADD = maildir/libmaildir.la
-EXTRA_DIST += bench/maildir-scan.sh bench/README-maildir.md
+EXTRA_DIST += bench/maildir-scan.sh bench/README-maildir.md maildir/README.md
