@@ -37,7 +37,7 @@ static int identifier_ok(const char *s)
 /* Canonical rights: sorted, unique; NULL when a character is not a-z. */
 static char *rights_canon(const char *r)
 {
-	char seen[26] = { 0 }, out[27];
+	char seen[26] = {0}, out[27];
 	size_t n = 0;
 
 	for (; *r != '\0'; r++) {
@@ -70,7 +70,7 @@ const char *maildir_acl_get(const struct maildir_acl *acl, const char *identifie
 }
 
 int maildir_acl_set(struct maildir_acl *acl, const char *identifier, const char *rights,
-		    const char **error_r)
+                    const char **error_r)
 {
 	ssize_t i = find(acl, identifier);
 	char *canon;
@@ -83,7 +83,8 @@ int maildir_acl_set(struct maildir_acl *acl, const char *identifier, const char 
 		if (i >= 0) {
 			free(acl->v[i].identifier);
 			free(acl->v[i].rights);
-			memmove(&acl->v[i], &acl->v[i + 1], (acl->n - (size_t)i - 1) * sizeof(*acl->v));
+			memmove(&acl->v[i], &acl->v[i + 1],
+			        (acl->n - (size_t)i - 1) * sizeof(*acl->v));
 			acl->n--;
 		}
 		return 0;

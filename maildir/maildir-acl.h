@@ -30,7 +30,7 @@ int maildir_acl_parse(struct maildir_acl *acl, const char *data, size_t len, con
 void maildir_acl_format(const struct maildir_acl *acl, struct buf *out);
 /* Set (rights non-empty) or remove (rights "" or NULL) the entry for identifier. */
 int maildir_acl_set(struct maildir_acl *acl, const char *identifier, const char *rights,
-		    const char **error_r);
+                    const char **error_r);
 /* The rights string for identifier, or NULL. */
 const char *maildir_acl_get(const struct maildir_acl *acl, const char *identifier);
 /* Read dir/courierimapacl (missing = empty ACL) / rewrite it through tmp/ + fsync + rename. */

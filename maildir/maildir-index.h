@@ -10,13 +10,13 @@
 #define MAILDIR_INDEX_LOCK_TIMEOUT_MS 10000
 
 struct maildir_index {
-	char *dir;             /* the folder's maildir (owned) */
+	char *dir; /* the folder's maildir (owned) */
 	uint32_t uidvalidity;
-	uint32_t nextuid;      /* UIDNEXT */
+	uint32_t nextuid;         /* UIDNEXT */
 	struct maildir_scan msgs; /* sorted by uid, every uid > 0 and unique */
-	unsigned assigned;     /* UIDs newly assigned by the last sync */
-	int rewrote;           /* the last sync rewrote the uiddb */
-	int recovered;         /* the last sync replaced a lost or corrupt uiddb */
+	unsigned assigned;        /* UIDs newly assigned by the last sync */
+	int rewrote;              /* the last sync rewrote the uiddb */
+	int recovered;            /* the last sync replaced a lost or corrupt uiddb */
 };
 
 void maildir_index_init(struct maildir_index *idx, const char *dir);

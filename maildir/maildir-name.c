@@ -97,7 +97,7 @@ void maildir_name_with_flags(struct buf *out, const char *base, size_t base_len,
 }
 
 void maildir_name_generate(struct buf *out, time_t t, long usec, pid_t pid, unsigned seq,
-			   const char *host, uint64_t size)
+                           const char *host, uint64_t size)
 {
 	buf_printf(out, "%lld.M%ldP%ldQ%u.", (long long)t, usec, (long)pid, seq);
 	for (const char *p = host; *p != '\0'; p++) {

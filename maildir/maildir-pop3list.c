@@ -96,7 +96,7 @@ static int parse_line(struct maildir_pop3list *l, const char *line, const char *
 }
 
 int maildir_pop3list_parse(struct maildir_pop3list *l, const char *data, size_t len,
-			   const char **error_r)
+                           const char **error_r)
 {
 	const char *p = data, *end = data + len, *nl;
 	uint64_t next, uidv;
@@ -140,7 +140,7 @@ void maildir_pop3list_format(const struct maildir_pop3list *l, struct buf *out)
 	for (size_t i = 0; i < l->n; i++) {
 		const struct maildir_pop3_msg *m = &l->v[i];
 		buf_printf(out, "%s %llu %u:%u:%d\n", m->name, (unsigned long long)m->size, m->uid,
-			   m->uidv, m->utf8 ? 1 : 0);
+		           m->uidv, m->utf8 ? 1 : 0);
 	}
 }
 

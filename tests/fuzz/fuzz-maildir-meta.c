@@ -94,7 +94,8 @@ static void fuzz_small(const char *s, size_t n, char which)
 		if (maildir_mutf7_to_utf8(buf_cstr(&tmp), &out, &error) == 0) {
 			struct buf back = BUF_INIT;
 			if (maildir_mutf7_from_utf8(buf_cstr(&out), &back, &error) != 0 ||
-			    (strlen(buf_cstr(&tmp)) == n && strcmp(buf_cstr(&back), buf_cstr(&tmp)) != 0))
+			    (strlen(buf_cstr(&tmp)) == n &&
+			     strcmp(buf_cstr(&back), buf_cstr(&tmp)) != 0))
 				abort();
 			buf_free(&back);
 		}

@@ -13,20 +13,20 @@ static const struct parse_row {
 	unsigned flags;
 	uint64_t size;
 } parse_rows[] = {
-	{ "1763459800.M1P100Q1.host,S=120:2,S", 1, 30, MAILDIR_FLAG_SEEN, 120 },
-	{ "1763459800.M1P100Q1.host:2,", 1, 24, 0, MAILDIR_SIZE_UNKNOWN },
-	{ "1763459800.M1P100Q1.host", 1, 24, 0, MAILDIR_SIZE_UNKNOWN },
-	{ "1.2.h,S=7,W=9:2,TSRFD", 1, 13, MAILDIR_FLAGS_ALL, 7 },
-	{ "1.2.h,W=9,S=77:2,Fab", 1, 14, MAILDIR_FLAG_FLAGGED, 77 },
-	{ "1.2.h,S=:2,S", 1, 8, MAILDIR_FLAG_SEEN, MAILDIR_SIZE_UNKNOWN },
-	{ "1.2.h,S=12x:2,", 1, 11, 0, MAILDIR_SIZE_UNKNOWN },
-	{ "1.2.h,S=99999999999999999999999:2,", 1, 31, 0, MAILDIR_SIZE_UNKNOWN },
-	{ "1.2.h:1,S", 1, 5, 0, MAILDIR_SIZE_UNKNOWN }, /* experimental info: no flags */
-	/* failure rows */
-	{ "", 0, 0, 0, 0 },
-	{ ".hidden", 0, 0, 0, 0 },
-	{ ":2,S", 0, 0, 0, 0 },
-	{ "a/b:2,S", 0, 0, 0, 0 },
+    {"1763459800.M1P100Q1.host,S=120:2,S", 1, 30, MAILDIR_FLAG_SEEN, 120},
+    {"1763459800.M1P100Q1.host:2,", 1, 24, 0, MAILDIR_SIZE_UNKNOWN},
+    {"1763459800.M1P100Q1.host", 1, 24, 0, MAILDIR_SIZE_UNKNOWN},
+    {"1.2.h,S=7,W=9:2,TSRFD", 1, 13, MAILDIR_FLAGS_ALL, 7},
+    {"1.2.h,W=9,S=77:2,Fab", 1, 14, MAILDIR_FLAG_FLAGGED, 77},
+    {"1.2.h,S=:2,S", 1, 8, MAILDIR_FLAG_SEEN, MAILDIR_SIZE_UNKNOWN},
+    {"1.2.h,S=12x:2,", 1, 11, 0, MAILDIR_SIZE_UNKNOWN},
+    {"1.2.h,S=99999999999999999999999:2,", 1, 31, 0, MAILDIR_SIZE_UNKNOWN},
+    {"1.2.h:1,S", 1, 5, 0, MAILDIR_SIZE_UNKNOWN}, /* experimental info: no flags */
+    /* failure rows */
+    {"", 0, 0, 0, 0},
+    {".hidden", 0, 0, 0, 0},
+    {":2,S", 0, 0, 0, 0},
+    {"a/b:2,S", 0, 0, 0, 0},
 };
 
 START_TEST(test_name_parse)
