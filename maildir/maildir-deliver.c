@@ -217,7 +217,7 @@ int maildir_deliver_set_flags(const char *dir, const char *name, unsigned flags,
 
 	if (maildir_name_parse(name, &mn, error_r) < 0)
 		return -1;
-	maildir_name_with_flags(&newname, name, mn.base_len, flags & MAILDIR_FLAGS_ALL);
+	maildir_name_rename_flags(&newname, name, mn.base_len, flags & MAILDIR_FLAGS_ALL);
 	if (strcmp(buf_cstr(&newname), name) == 0) {
 		*new_name_r = buf_steal(&newname);
 		return 0;

@@ -42,6 +42,11 @@ unsigned maildir_name_flags_parse(const char *letters);
 /* Append base + ":2," + flags to out. */
 void maildir_name_with_flags(struct buf *out, const char *base, size_t base_len, unsigned flags);
 
+/* Like maildir_name_with_flags, for a rename of name: letters of name's info part that are
+ * not standard flags (Dovecot keyword letters a-z, other tools' flags) are kept, and all
+ * letters are written in ASCII order, so a flag change never loses another program's data. */
+void maildir_name_rename_flags(struct buf *out, const char *name, size_t base_len, unsigned flags);
+
 /* Append a unique base name: "<time>.M<usec>P<pid>Q<seq>.<host>" and, when size is not
  * MAILDIR_SIZE_UNKNOWN, ",S=<size>". host is escaped as the Maildir spec says ('/' -> \057,
  * ':' -> \072) so the name stays one path component without an info separator. */
