@@ -2,6 +2,7 @@
  * delivery, flags, copy, expunge, tmp/ purge. Fixtures: tests/unit/fixtures/maildir/. */
 #include "config.h"
 #include "maildir/maildir-deliver.h"
+#include "maildir/maildir-file.h"
 #include "maildir/maildir-folder.h"
 #include "maildir/maildir-keywords.h"
 #include "maildir/maildir-subscribed.h"
@@ -12,6 +13,7 @@
 #include "maildir/maildir-uiddb.h"
 #include "check-maildir-util.h"
 
+#include <sys/wait.h>
 #include <time.h>
 #include <utime.h>
 
@@ -564,6 +566,36 @@ START_TEST(test_courier_real_maildir)
 }
 END_TEST
 
+START_TEST(test_lock_timeout)
+{
+	char *md = tmd_make();
+	const char *error;
+	int fd = maildir_file_lock(md, "courierimapuiddb.lock", 100, &error), status;
+	pid_t pid;
+
+	ck_assert_int_ge(fd, 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* Another process: must give up after the timeout with a clear error. */
+		int fd2 = maildir_file_lock(md, "courierimapuiddb.lock", 50, &error);
+		_exit(fd2 < 0 && strcmp(error, "timed out waiting for the metadata lock") == 0 ? 0
+		                                                                               : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	maildir_file_unlock(fd);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(maildir_file_lock(md, "courierimapuiddb.lock", 50, &error) >= 0 ? 0 : 1);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	tmd_rm_rf(md);
+	free(md);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("maildir-store");
@@ -585,6 +617,7 @@ int main(void)
 	tcase_add_test(tc, test_purge_tmp);
 	tcase_add_test(tc, test_scan_skips_and_dedups);
 	tcase_add_test(tc, test_courier_real_maildir);
+	tcase_add_test(tc, test_lock_timeout);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
