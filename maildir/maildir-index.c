@@ -229,6 +229,10 @@ static int sync_locked(struct maildir_index *idx, struct maildir_scan *first, co
 	    0)
 		goto out;
 	idx->rewrote = 1;
+	/* Courier purges tmp/ when it scans; doing it only when the folder changed keeps the
+	 * unchanged-folder sync at one readdir of new/ and cur/. */
+	const char *perr;
+	(void)maildir_scan_purge_tmp(idx->dir, time(NULL), MAILDIR_TMP_MAX_AGE, &perr);
 	install(idx, &scan, out.uidvalidity, out.nextuid);
 	ret = 0;
 out:

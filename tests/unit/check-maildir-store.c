@@ -253,8 +253,18 @@ START_TEST(test_index_keeps_courier_uids)
 	ck_assert_uint_eq(idx.msgs.n, 4);
 	ck_assert_uint_eq(idx.nextuid, 7);
 	tmd_put(md, "new/1763460001.M1P1Q1.x", "y");
+	/* A sync that rewrites the uiddb also purges tmp/ (only the stale file). */
+	tmd_put(md, "tmp/stale", "x");
+	tmd_put(md, "tmp/fresh", "x");
+	char stale[4096];
+	snprintf(stale, sizeof(stale), "%s/tmp/stale", md);
+	struct utimbuf old = {time(NULL) - MAILDIR_TMP_MAX_AGE - 60,
+	                      time(NULL) - MAILDIR_TMP_MAX_AGE - 60};
+	ck_assert_int_eq(utime(stale, &old), 0);
 	ck_assert_int_eq(maildir_index_sync(&idx, &error), 0);
 	ck_assert_uint_eq(idx.msgs.v[4].uid, 7);
+	ck_assert_int_eq(access(stale, F_OK), -1);
+	ck_assert_int_eq(tmd_count(md, "tmp"), 1);
 	maildir_index_free(&idx);
 	free(before);
 	free(after);
