@@ -140,8 +140,10 @@ static int list_update(struct pop3_maildir *md, struct maildir_pop3_msg **keep_s
 		ret = st < 0 ? -1 : 0;
 		goto out;
 	}
-	qsort(keep_size, nkeep, sizeof(*keep_size), msg_ptr_cmp);
-	qsort(drop, ndrop, sizeof(*drop), msg_ptr_cmp);
+	if (nkeep > 1)
+		qsort(keep_size, nkeep, sizeof(*keep_size), msg_ptr_cmp);
+	if (ndrop > 1)
+		qsort(drop, ndrop, sizeof(*drop), msg_ptr_cmp);
 	for (size_t i = 0; i < file.n; i++) {
 		struct maildir_pop3_msg *m = &file.v[i], key = *m, *kp = &key, **hit;
 
