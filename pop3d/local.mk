@@ -65,3 +65,13 @@ tests_fuzz_fuzz_pop3_login_session_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_pop3_login_session_LDADD = lib/libhato.la
 
 EXTRA_DIST += pop3d/README.md
+
+# pop3d: the mail program run after login (Courier's pop3d), on the client connection.
+bin_PROGRAMS += pop3d/pop3d
+pop3d_pop3d_SOURCES = pop3d/pop3d-main.c \
+	pop3d/pop3-maildir.c pop3d/pop3-maildir.h \
+	pop3d/pop3d-io.c pop3d/pop3d-io.h
+pop3d_pop3d_CFLAGS = $(AM_CFLAGS)
+pop3d_pop3d_LDADD = pop3d/libpop3core.la maildir/libmaildir.la lib/libhato.la
+man_MANS += man/pop3d.8
+EXTRA_DIST += man/pop3d.8
