@@ -31,7 +31,10 @@ authlib_libhatoauth_la_SOURCES = \
 	authlib/account.c authlib/account.h \
 	authlib/authname.c authlib/authname.h \
 	authlib/backend.h authlib/backend-userdb.c authlib/backend-shadow.c \
-	authlib/auth-chain.c authlib/auth-chain.h
+	authlib/auth-chain.c authlib/auth-chain.h \
+	authlib/proto-courier.c authlib/proto-courier.h \
+	authlib/authd-courier.c authlib/authd-courier.h \
+	authlib/authd-faildelay.c authlib/authd-faildelay.h
 authlib_libhatoauth_la_CFLAGS = $(AM_CFLAGS) $(NETTLE_CFLAGS) $(IDN2_CFLAGS)
 AUTHLIB_LIBS = authlib/libhatoauth.la authlib/libuserdb.la $(AUTHLIB_PW_LIBS) $(IDN2_LIBS) \
 	$(GDBM_LIBS)
@@ -107,3 +110,21 @@ TESTS += tests/unit/check-auth
 tests_unit_check_auth_SOURCES = tests/unit/check-auth.c
 tests_unit_check_auth_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/authlib
 tests_unit_check_auth_LDADD = $(AUTHLIB_LIBS) $(TEST_LIBS)
+
+sbin_PROGRAMS += authlib/authdaemond
+authlib_authdaemond_SOURCES = authlib/authdaemond.c
+authlib_authdaemond_LDADD = $(AUTHLIB_LIBS)
+man_MANS += man/authdaemond.8
+EXTRA_DIST += man/authdaemond.8
+
+check_PROGRAMS += tests/unit/check-auth-proto
+TESTS += tests/unit/check-auth-proto
+tests_unit_check_auth_proto_SOURCES = tests/unit/check-auth-proto.c
+tests_unit_check_auth_proto_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/authlib
+tests_unit_check_auth_proto_LDADD = $(AUTHLIB_LIBS) $(TEST_LIBS)
+
+AUTHLIB_FUZZ += tests/fuzz/fuzz-authdaemon-courier
+tests_fuzz_fuzz_authdaemon_courier_SOURCES = tests/fuzz/fuzz-authdaemon-courier.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_authdaemon_courier_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib
+tests_fuzz_fuzz_authdaemon_courier_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_authdaemon_courier_LDADD = $(AUTHLIB_LIBS)
