@@ -32,6 +32,7 @@ struct conn {
 	uint64_t deadline;
 	uint64_t reply_at; /* 0 = not answered yet */
 	size_t written;
+	int draining; /* reply sent: discard input until EOF, so unread bytes cause no reset */
 };
 
 struct daemon {
@@ -130,6 +131,11 @@ static int conn_request(struct daemon *d, struct conn *c)
 /* Returns -1 when the connection is finished or broken. */
 static int conn_io(struct daemon *d, struct conn *c, short revents)
 {
+	if (c->draining) {
+		char tmp[4096];
+		ssize_t n = read(c->fd, tmp, sizeof(tmp));
+		return n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR)) ? 0 : -1;
+	}
 	if (c->reply_at == 0 && (revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
 		char tmp[4096];
 		ssize_t n = read(c->fd, tmp, sizeof(tmp));
@@ -147,8 +153,14 @@ static int conn_io(struct daemon *d, struct conn *c, short revents)
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -1;
 		c->written += (size_t)n;
-		if (c->written == c->out.len)
-			return -1; /* one request per connection: close after the reply */
+		if (c->written == c->out.len) {
+			/* One request per connection: end our side, then drain what the client
+			 * still sends (Cyrus SASL's extra newline) for at most a second. */
+			shutdown(c->fd, SHUT_WR);
+			c->draining = 1;
+			if (c->deadline > now_ms() + 1000)
+				c->deadline = now_ms() + 1000;
+		}
 	}
 	return 0;
 }
@@ -179,7 +191,9 @@ static void run(struct daemon *d)
 		pfd[0] = (struct pollfd){ .fd = d->listen_fd, .events = POLLIN };
 		for (size_t i = 0; i < d->nconns; i++) {
 			struct conn *c = &d->conns[i];
-			short ev = c->reply_at == 0 ? POLLIN : c->reply_at <= now ? POLLOUT : 0;
+			short ev = c->draining || c->reply_at == 0 ? POLLIN
+				   : c->reply_at <= now		   ? POLLOUT
+								   : 0;
 			pfd[i + 1] = (struct pollfd){ .fd = c->fd, .events = ev };
 			if (c->reply_at > now && c->reply_at < wake)
 				wake = c->reply_at;
