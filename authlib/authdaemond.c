@@ -1,9 +1,11 @@
-/* authdaemond: answers Courier's authdaemon protocol on <dir>/socket from the configured
- * backends, one request per connection, in a single poll() loop with bounded requests, a
- * per-connection timeout and a growing per-IP delay before failure replies. */
+/* authdaemond: answers Courier's authdaemon protocol on <dir>/socket (one request per
+ * connection) and Dovecot's auth client protocol on <dir>/auth-client (SASL exchanges) from the
+ * configured backends, in a single poll() loop with bounded requests, timeouts and a growing
+ * per-IP delay before failure replies. */
 #include "config.h"
 #include "auth-chain.h"
 #include "authd-courier.h"
+#include "authd-dovecot.h"
 #include "authd-faildelay.h"
 #include "conffile.h"
 #include "log.h"
@@ -25,6 +27,7 @@
 
 #define MAX_CONNS 128
 #define REQUEST_TIMEOUT_MS 10000
+#define IDLE_TIMEOUT_MS (10 * 60 * 1000) /* auth-client connections are long-lived */
 
 struct conn {
 	int fd;
@@ -33,13 +36,16 @@ struct conn {
 	uint64_t reply_at; /* 0 = not answered yet */
 	size_t written;
 	int draining; /* reply sent: discard input until EOF, so unread bytes cause no reset */
+	struct authd_dovecot_conn *dc; /* NULL on the Courier socket */
 };
 
 struct daemon {
 	struct auth_chain *chain;
 	const char *defoptions;
 	uint64_t faildelay_ms;
-	int listen_fd;
+	int listen_fd, dovecot_fd;
+	unsigned long cuid;
+	char hostname[256];
 	struct conn conns[MAX_CONNS];
 	size_t nconns;
 };
@@ -89,6 +95,8 @@ static void conn_close(struct daemon *d, size_t i)
 	struct conn *c = &d->conns[i];
 
 	close(c->fd);
+	if (c->dc != NULL)
+		authd_dovecot_conn_free(c->dc);
 	buf_free_secure(&c->in);
 	buf_free(&c->out);
 	d->conns[i] = d->conns[--d->nconns];
@@ -128,9 +136,60 @@ static int conn_request(struct daemon *d, struct conn *c)
 	return 0;
 }
 
+/* auth-client: handle every complete line; replies go out once reply_at has passed. */
+static int dovecot_io(struct daemon *d, struct conn *c, short revents)
+{
+	uint64_t now = now_ms();
+
+	if ((revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+		char tmp[4096];
+		ssize_t n = read(c->fd, tmp, sizeof(tmp));
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+			return -1;
+		if (n > 0)
+			buf_append(&c->in, tmp, (size_t)n);
+		secure_zero(tmp, sizeof(tmp));
+		char *nl;
+		while ((nl = memchr(c->in.data, '\n', c->in.len)) != NULL) {
+			size_t len = (size_t)(nl - c->in.data);
+			int failed = 0;
+			char *rip = NULL;
+			if (authd_dovecot_line(c->dc, c->in.data, len, &c->out, &failed, &rip) < 0) {
+				log_warnx("auth-client: protocol error, closing");
+				free(rip);
+				return -1;
+			}
+			buf_consume(&c->in, len + 1);
+			if (c->reply_at < now)
+				c->reply_at = now;
+			if (failed) {
+				log_info("authentication failed, ip=[%s]", rip != NULL ? rip : "");
+				c->reply_at = now + authd_faildelay_fail(rip, now, d->faildelay_ms);
+			}
+			free(rip);
+		}
+		if (c->in.len > 16384 + 1)
+			return -1;
+		c->deadline = now + IDLE_TIMEOUT_MS;
+	}
+	if (c->written < c->out.len && c->reply_at <= now) {
+		ssize_t n = write(c->fd, c->out.data + c->written, c->out.len - c->written);
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		c->written += (size_t)n;
+		if (c->written == c->out.len) {
+			buf_reset(&c->out);
+			c->written = 0;
+		}
+	}
+	return 0;
+}
+
 /* Returns -1 when the connection is finished or broken. */
 static int conn_io(struct daemon *d, struct conn *c, short revents)
 {
+	if (c->dc != NULL)
+		return dovecot_io(d, c, revents);
 	if (c->draining) {
 		char tmp[4096];
 		ssize_t n = read(c->fd, tmp, sizeof(tmp));
@@ -165,10 +224,10 @@ static int conn_io(struct daemon *d, struct conn *c, short revents)
 	return 0;
 }
 
-static void accept_all(struct daemon *d)
+static void accept_all(struct daemon *d, int lfd)
 {
 	for (;;) {
-		int fd = accept4(d->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return;
 		if (d->nconns == MAX_CONNS) {
@@ -179,40 +238,53 @@ static void accept_all(struct daemon *d)
 		memset(c, 0, sizeof(*c));
 		c->fd = fd;
 		c->deadline = now_ms() + REQUEST_TIMEOUT_MS;
+		if (lfd == d->dovecot_fd) {
+			c->dc = authd_dovecot_conn_new(d->chain, d->hostname);
+			authd_dovecot_handshake(&c->out, (unsigned long)getpid(), ++d->cuid);
+			c->reply_at = now_ms();
+			c->deadline = now_ms() + IDLE_TIMEOUT_MS;
+		}
 	}
 }
 
 static void run(struct daemon *d)
 {
-	struct pollfd pfd[MAX_CONNS + 1];
+	struct pollfd pfd[MAX_CONNS + 2];
 
 	while (!stopping) {
 		uint64_t now = now_ms(), wake = now + 1000;
 		pfd[0] = (struct pollfd){ .fd = d->listen_fd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = d->dovecot_fd, .events = POLLIN };
 		for (size_t i = 0; i < d->nconns; i++) {
 			struct conn *c = &d->conns[i];
 			short ev = c->draining || c->reply_at == 0 ? POLLIN
 				   : c->reply_at <= now		   ? POLLOUT
 								   : 0;
-			pfd[i + 1] = (struct pollfd){ .fd = c->fd, .events = ev };
+			if (c->dc != NULL)
+				ev = POLLIN | (c->written < c->out.len && c->reply_at <= now
+						       ? POLLOUT
+						       : 0);
+			pfd[i + 2] = (struct pollfd){ .fd = c->fd, .events = ev };
 			if (c->reply_at > now && c->reply_at < wake)
 				wake = c->reply_at;
 			if (c->deadline < wake)
 				wake = c->deadline;
 		}
 		int timeout = wake > now ? (int)(wake - now) : 0;
-		if (poll(pfd, d->nconns + 1, timeout) < 0 && errno != EINTR)
+		if (poll(pfd, d->nconns + 2, timeout) < 0 && errno != EINTR)
 			fatal("poll");
 		now = now_ms();
 		/* Walk backwards: conn_close moves the last connection into the freed slot. */
 		for (size_t i = d->nconns; i-- > 0;) {
 			struct conn *c = &d->conns[i];
-			short re = pfd[i + 1].revents;
+			short re = pfd[i + 2].revents;
 			if (c->deadline <= now || conn_io(d, c, re) < 0)
 				conn_close(d, i);
 		}
 		if (pfd[0].revents & POLLIN)
-			accept_all(d);
+			accept_all(d, d->listen_fd);
+		if (pfd[1].revents & POLLIN)
+			accept_all(d, d->dovecot_fd);
 	}
 }
 
@@ -263,8 +335,11 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_term);
 	signal(SIGINT, on_term);
+	if (gethostname(d.hostname, sizeof(d.hostname) - 1) < 0 || d.hostname[0] == '\0')
+		strcpy(d.hostname, "cram");
 	d.listen_fd = listen_unix(dir, "socket");
-	log_info("listening on %s/socket", dir);
+	d.dovecot_fd = listen_unix(dir, "auth-client");
+	log_info("listening on %s/socket and %s/auth-client", dir, dir);
 	run(&d);
 	while (d.nconns > 0)
 		conn_close(&d, d.nconns - 1);

@@ -34,7 +34,9 @@ authlib_libhatoauth_la_SOURCES = \
 	authlib/auth-chain.c authlib/auth-chain.h \
 	authlib/proto-courier.c authlib/proto-courier.h \
 	authlib/authd-courier.c authlib/authd-courier.h \
-	authlib/authd-faildelay.c authlib/authd-faildelay.h
+	authlib/authd-faildelay.c authlib/authd-faildelay.h \
+	authlib/proto-dovecot.c authlib/proto-dovecot.h \
+	authlib/authd-dovecot.c authlib/authd-dovecot.h
 authlib_libhatoauth_la_CFLAGS = $(AM_CFLAGS) $(NETTLE_CFLAGS) $(IDN2_CFLAGS)
 AUTHLIB_LIBS = authlib/libhatoauth.la authlib/libuserdb.la $(AUTHLIB_PW_LIBS) $(IDN2_LIBS) \
 	$(GDBM_LIBS)
@@ -128,3 +130,9 @@ tests_fuzz_fuzz_authdaemon_courier_SOURCES = tests/fuzz/fuzz-authdaemon-courier.
 tests_fuzz_fuzz_authdaemon_courier_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib
 tests_fuzz_fuzz_authdaemon_courier_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_authdaemon_courier_LDADD = $(AUTHLIB_LIBS)
+
+AUTHLIB_FUZZ += tests/fuzz/fuzz-authdaemon-dovecot
+tests_fuzz_fuzz_authdaemon_dovecot_SOURCES = tests/fuzz/fuzz-authdaemon-dovecot.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_authdaemon_dovecot_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib
+tests_fuzz_fuzz_authdaemon_dovecot_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_authdaemon_dovecot_LDADD = $(AUTHLIB_LIBS)

@@ -178,6 +178,79 @@ class AuthdaemondCourierSocket(unittest.TestCase):
         self.assertLess(time.monotonic() - t0, 1.0)
         stalled.close()
 
+    # ---- auth-client: Dovecot's auth client protocol ----
+
+    def dovecot(self):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(10)
+        s.connect(str(self.sockdir / "auth-client"))
+        f = s.makefile("rwb", buffering=0)
+        greeting = []
+        while True:
+            line = f.readline()
+            self.assertTrue(line, "auth-client closed during the handshake")
+            greeting.append(line)
+            if line == b"DONE\n":
+                break
+        f.write(b"VERSION\t1\t2\nCPID\t4242\n")
+        return s, f, greeting
+
+    def test_dovecot_handshake(self):
+        s, f, greeting = self.dovecot()
+        self.assertEqual(greeting[0], b"VERSION\t1\t2\n")
+        self.assertIn(b"MECH\tPLAIN\tplaintext\n", greeting)
+        self.assertIn(b"MECH\tLOGIN\tplaintext\n", greeting)
+        self.assertIn(b"MECH\tCRAM-MD5\n", greeting)
+        self.assertIn(b"MECH\tSCRAM-SHA-256\n", greeting)
+        self.assertTrue(any(l.startswith(b"SPID\t") for l in greeting))
+        self.assertTrue(any(l.startswith(b"CUID\t") for l in greeting))
+        self.assertTrue(any(len(l) == len(b"COOKIE\t\n") + 32 and l.startswith(b"COOKIE\t")
+                            for l in greeting))
+        s.close()
+
+    def test_dovecot_plain(self):
+        s, f, _ = self.dovecot()
+        resp = base64.b64encode(b"\0bob@example.com\0secret").decode()
+        f.write(f"AUTH\t1\tPLAIN\tservice=smtp\tnologin\trip=192.0.2.8\tsecured"
+                f"\tresp={resp}\n".encode())
+        self.assertEqual(f.readline(), b"OK\t1\tuser=bob@example.com\n")
+        # without an initial response: an empty challenge first
+        f.write(b"AUTH\t2\tPLAIN\tservice=smtp\n")
+        self.assertEqual(f.readline(), b"CONT\t2\t\n")
+        bad = base64.b64encode(b"\0bob@example.com\0wrong").decode()
+        t0 = time.monotonic()
+        f.write(f"CONT\t2\t{bad}\n".encode())
+        self.assertEqual(f.readline(), b"FAIL\t2\n")
+        self.assertGreaterEqual(time.monotonic() - t0, FAILDELAY_MS / 1000 * 0.9)
+        s.close()
+
+    def test_dovecot_login_and_cram(self):
+        s, f, _ = self.dovecot()
+        f.write(b"AUTH\t7\tLOGIN\tservice=smtp\n")
+        self.assertEqual(f.readline(), b"CONT\t7\t" + base64.b64encode(b"Username:") + b"\n")
+        f.write(b"CONT\t7\t" + base64.b64encode(b"bob@example.com") + b"\n")
+        self.assertEqual(f.readline(), b"CONT\t7\t" + base64.b64encode(b"Password:") + b"\n")
+        f.write(b"CONT\t7\t" + base64.b64encode(b"secret") + b"\n")
+        self.assertEqual(f.readline(), b"OK\t7\tuser=bob@example.com\n")
+        f.write(b"AUTH\t8\tCRAM-MD5\tservice=imap\n")
+        line = f.readline()
+        self.assertTrue(line.startswith(b"CONT\t8\t"))
+        chal = base64.b64decode(line.split(b"\t")[2].strip())
+        self.assertRegex(chal, rb"^<[0-9A-F]{32}@.+>$")
+        import hashlib, hmac
+        digest = hmac.new(b"tanstaaftanstaaf", chal, hashlib.md5).hexdigest()
+        f.write(b"CONT\t8\t" + base64.b64encode(f"bob@example.com {digest}".encode()) + b"\n")
+        self.assertEqual(f.readline(), b"OK\t8\tuser=bob@example.com\n")
+        f.write(b"AUTH\t9\tGSSAPI\tservice=imap\n")
+        self.assertTrue(f.readline().startswith(b"FAIL\t9\treason="))
+        s.close()
+
+    def test_dovecot_protocol_error_closes(self):
+        s, f, _ = self.dovecot()
+        f.write(b"BOGUS\tline\n")
+        self.assertEqual(f.readline(), b"")
+        s.close()
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -2,6 +2,7 @@
  * bytes from authlib and Cyrus SASL clients, partial input, malformed rows, reply records. */
 #include "config.h"
 #include "proto-courier.h"
+#include "proto-dovecot.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -153,6 +154,66 @@ START_TEST(test_format_account)
 }
 END_TEST
 
+START_TEST(test_dovecot_auth_line)
+{
+	static const char line[] = "AUTH\t1\tPLAIN\tservice=smtp\tnologin\tlip=127.0.0.1"
+				   "\trip=192.0.2.1\tsecured\tresp=AHRpbQB0YW5zdGFhZnRhbnN0YWFm";
+	struct proto_dovecot_cmd c;
+	const char *error;
+
+	ck_assert_int_eq(proto_dovecot_parse(line, strlen(line), &c, &error), 0);
+	ck_assert_int_eq(c.type, PROTO_DOVECOT_AUTH);
+	ck_assert_uint_eq(c.id, 1);
+	ck_assert_str_eq(c.mech, "PLAIN");
+	ck_assert_str_eq(c.service, "smtp");
+	ck_assert_str_eq(c.rip, "192.0.2.1");
+	ck_assert_str_eq(c.lip, "127.0.0.1");
+	ck_assert_int_eq(c.secured, 1);
+	ck_assert_int_eq(c.has_resp, 1);
+	ck_assert_str_eq(c.data, "AHRpbQB0YW5zdGFhZnRhbnN0YWFm");
+	proto_dovecot_cmd_clear(&c);
+	ck_assert_int_eq(proto_dovecot_parse("CONT\t12\tabc", 11, &c, &error), 0);
+	ck_assert_int_eq(c.type, PROTO_DOVECOT_CONT);
+	ck_assert_uint_eq(c.id, 12);
+	ck_assert_str_eq(c.data, "abc");
+	proto_dovecot_cmd_clear(&c);
+	ck_assert_int_eq(proto_dovecot_parse("VERSION\t1\t2", 11, &c, &error), 0);
+	ck_assert_int_eq(proto_dovecot_parse("CPID\t99", 7, &c, &error), 0);
+}
+END_TEST
+
+static const char *dovecot_bad[] = {
+	"VERSION\t2\t0", "AUTH\t1\tPLAIN", "AUTH\tx\tPLAIN\tservice=imap",
+	"AUTH\t1\t\tservice=imap", "CONT\t1", "CONT\t1\ta\tb", "CPID", "HELLO", "",
+};
+
+START_TEST(test_dovecot_bad)
+{
+	struct proto_dovecot_cmd c;
+	const char *error = NULL;
+
+	ck_assert_int_eq(proto_dovecot_parse(dovecot_bad[_i], strlen(dovecot_bad[_i]), &c, &error),
+			 -1);
+	ck_assert_ptr_nonnull(error);
+}
+END_TEST
+
+START_TEST(test_dovecot_format)
+{
+	static const char *const mechs[] = { "PLAIN", "CRAM-MD5" };
+	static const unsigned pt[] = { 1, 0 };
+	struct buf out = BUF_INIT;
+
+	proto_dovecot_handshake(&out, mechs, pt, 2, 10, 3, "00ff");
+	ck_assert_str_eq(buf_cstr(&out), "VERSION\t1\t2\nMECH\tPLAIN\tplaintext\nMECH\tCRAM-MD5\n"
+					 "SPID\t10\nCUID\t3\nCOOKIE\t00ff\nDONE\n");
+	buf_reset(&out);
+	proto_dovecot_escape(&out, "a\tb\nc\001d");
+	ck_assert_str_eq(buf_cstr(&out), "a\001tb\001nc\0011d");
+	buf_free(&out);
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 int main(void)
@@ -169,6 +230,11 @@ int main(void)
 	tcase_add_test(tc, test_oversized);
 	tcase_add_test(tc, test_format_account);
 	suite_add_tcase(s, tc);
+	TCase *td = tcase_create("dovecot");
+	tcase_add_test(td, test_dovecot_auth_line);
+	tcase_add_loop_test(td, test_dovecot_bad, 0, N(dovecot_bad));
+	tcase_add_test(td, test_dovecot_format);
+	suite_add_tcase(s, td);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
