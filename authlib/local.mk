@@ -136,3 +136,12 @@ tests_fuzz_fuzz_authdaemon_dovecot_SOURCES = tests/fuzz/fuzz-authdaemon-dovecot.
 tests_fuzz_fuzz_authdaemon_dovecot_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib
 tests_fuzz_fuzz_authdaemon_dovecot_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_authdaemon_dovecot_LDADD = $(AUTHLIB_LIBS)
+
+# The sample configuration, with the configured paths substituted.
+authdaemonrcdir = $(pkgconfdir)
+authdaemonrc_DATA = etc/authdaemonrc.dist
+CLEANFILES += etc/authdaemonrc.dist
+EXTRA_DIST += etc/authdaemonrc.dist.in
+etc/authdaemonrc.dist: $(srcdir)/etc/authdaemonrc.dist.in Makefile
+	@$(MKDIR_P) etc
+	$(do_subst) < $(srcdir)/etc/authdaemonrc.dist.in > $@
