@@ -211,6 +211,24 @@ START_TEST(test_sni_named_certificate)
 }
 END_TEST
 
+START_TEST(test_sni_numbered_certificate)
+{
+	char other[] = "/tmp/check-tls-num-XXXXXX";
+	int fd = mkstemp(other);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	make_cert(other, "second.example");
+	setenv("TLS_CERTFILE_1", other, 1);
+	/* GnuTLS picks among TLS_CERTFILE and TLS_CERTFILE_<n> by the names in them */
+	ck_assert_int_eq(handshake("NORMAL", "second.example", "second.example", 1,
+				   "second.example"), 0);
+	ck_assert_int_eq(handshake("NORMAL", "localhost", "localhost", 1, "localhost"), 0);
+	unsetenv("TLS_CERTFILE_1");
+	unlink(other);
+}
+END_TEST
+
 static const struct {
 	const char *var, *value, *error_part;
 } env_rows[] = {
@@ -276,6 +294,7 @@ static Suite *tls_suite(void)
 	tcase_add_test(tc, test_handshake_tls12_no_sni);
 	tcase_add_test(tc, test_tls11_refused);
 	tcase_add_test(tc, test_sni_named_certificate);
+	tcase_add_test(tc, test_sni_numbered_certificate);
 	tcase_add_loop_test(tc, test_env_failures, 0, sizeof(env_rows) / sizeof(env_rows[0]));
 	tcase_add_test(tc, test_ticket_key_file_created);
 	suite_add_tcase(s, tc);
