@@ -14,7 +14,10 @@ struct conffile *conffile_new(void);
 void conffile_free(struct conffile *cf);
 
 /* Parse and merge a file: later files override earlier settings (imapd-ssl augments imapd).
- * Returns 0, or -1 with *error_r = "path:line: what is wrong" (valid until the next call). */
+ * Returns 0, or -1 with *error_r = "path:line: what is wrong" (valid until the next call).
+ * A file with an error changes nothing. Shell forms beyond NAME=value (export, commands,
+ * $(...), `...`, ${NAME:-x}, unquoted ; | & < > ( )) are errors, never guessed at.
+ * Bounds: file 1 MiB, line 64 KiB, value (after expansion) 64 KiB, 4096 names. */
 int conffile_load(struct conffile *cf, const char *path, const char **error_r);
 /* The same over a buffer; name is used in error messages. */
 int conffile_parse(struct conffile *cf, const char *name, const char *data, size_t len,

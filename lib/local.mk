@@ -10,13 +10,20 @@ lib_libhato_la_SOURCES = \
 	lib/conffile.c lib/conffile.h \
 	lib/safe-io.c lib/safe-io.h \
 	lib/fdpass.c lib/fdpass.h \
-	lib/privs.c lib/privs.h
+	lib/privs.c lib/privs.h \
+	lib/strutil.c lib/strutil.h
 
 check_PROGRAMS += tests/unit/check-buf
 TESTS += tests/unit/check-buf
 tests_unit_check_buf_SOURCES = tests/unit/check-buf.c
 tests_unit_check_buf_CFLAGS = $(TEST_CFLAGS)
 tests_unit_check_buf_LDADD = lib/libhato.la $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/check-strutil
+TESTS += tests/unit/check-strutil
+tests_unit_check_strutil_SOURCES = tests/unit/check-strutil.c
+tests_unit_check_strutil_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_strutil_LDADD = lib/libhato.la $(TEST_LIBS)
 
 check_PROGRAMS += tests/unit/check-conffile
 TESTS += tests/unit/check-conffile

@@ -41,6 +41,9 @@ static void sanitize(char *s)
 }
 
 static void vlog(int prio, const char *prefix, const char *fmt, va_list ap, const char *suffix)
+	__attribute__((format(printf, 3, 0)));
+
+static void vlog(int prio, const char *prefix, const char *fmt, va_list ap, const char *suffix)
 {
 	char msg[2048];
 	int saved = errno;

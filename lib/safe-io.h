@@ -8,7 +8,7 @@
 
 /* Read until n bytes or EOF. Returns bytes read (< n only at EOF), or -1 on error. */
 ssize_t read_full(int fd, void *buf, size_t n);
-/* Write all n bytes. Returns 0, or -1 on error. */
+/* Write all n bytes (on a non-blocking fd, waiting with poll for room). Returns 0, or -1. */
 int write_full(int fd, const void *buf, size_t n);
 /* read() once, retrying EINTR. */
 ssize_t read_retry(int fd, void *buf, size_t n);
@@ -17,7 +17,8 @@ ssize_t read_retry(int fd, void *buf, size_t n);
 int fd_wait(int fd, short events, int timeout_ms);
 /* read() with a timeout: returns bytes (0 = EOF), -1 error, -2 timeout. */
 ssize_t read_timeout(int fd, void *buf, size_t n, int timeout_ms);
-/* write_full with a timeout for the whole write: 0, -1 error, -2 timeout. */
+/* write_full with a timeout for the whole write: 0, -1 error, -2 timeout. The fd is made
+ * non-blocking for the duration of the call (a blocking write could outlive the deadline). */
 int write_timeout(int fd, const void *buf, size_t n, int timeout_ms);
 int fd_set_nonblock(int fd, int on);
 int fd_set_cloexec(int fd, int on);

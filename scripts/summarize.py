@@ -53,6 +53,13 @@ def count_e2e(path):
     return total - bad - skipped, bad
 
 
+def count_fuzz(path):
+    if not path.exists():
+        return 0, 0
+    text = path.read_text(errors="replace")
+    return (len(re.findall(r"^PASS: ", text, re.M)), len(re.findall(r"^FAIL: ", text, re.M)))
+
+
 def main():
     results = pathlib.Path(sys.argv[1])
     passed = failed = 0
@@ -61,6 +68,10 @@ def main():
         print(f"{build}: {p} passed, {f} failed")
         passed += p
         failed += f
+    p, f = count_fuzz(results / "fuzz.out")
+    print(f"fuzz: {p} passed, {f} failed")
+    passed += p
+    failed += f
     p, f = count_e2e(results / "e2e.out")
     print(f"e2e: {p} passed, {f} failed")
     passed += p

@@ -41,6 +41,19 @@ build build-plain && plain_ok=1 || plain_ok=0
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	build build-asan --enable-sanitizers || true
 
+# A short real fuzzing run of every libFuzzer target (clang, ASan+UBSan); each target is one test.
+note "fuzzing (clang, libFuzzer)"
+fuzzdir=build-fuzz
+rm -rf "$fuzzdir"; mkdir -p "$fuzzdir"
+if (cd "$fuzzdir" && ../configure CC=clang --enable-fuzzing --enable-sanitizers >configure.out 2>&1) &&
+	make -C "$fuzzdir" -j"$jobs" >"$fuzzdir/make.out" 2>&1; then
+	sh tests/fuzz/run-fuzzers.sh "$fuzzdir" "${HATO_FUZZ_SECONDS:-10}" >"$results/fuzz.out" 2>&1 || status=1
+	cat "$results/fuzz.out"
+else
+	tail -40 "$fuzzdir/configure.out" "$fuzzdir/make.out" 2>/dev/null
+	step_failed "fuzz build"
+fi
+
 if [ "$plain_ok" = 1 ]; then
 	note "end-to-end tests (build-plain)"
 	HATO_BUILD="$top/build-plain" python3 -m unittest discover -s tests/e2e -p 'test_*.py' -v \

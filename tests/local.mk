@@ -12,7 +12,6 @@
 # with its seed inputs in tests/fuzz/corpus/fuzz-<name>/. Without --enable-fuzzing each target
 # links tests/fuzz/fuzz-main.c and runs in `make check` over its corpus, mutations and random
 # input; with --enable-fuzzing (CC=clang) they are libFuzzer binaries for tests/fuzz/run-fuzzers.sh.
-FUZZ_TARGETS =
 if FUZZING
 FUZZ_DRIVER =
 noinst_PROGRAMS += $(FUZZ_TARGETS)

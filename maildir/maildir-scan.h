@@ -1,0 +1,64 @@
+/* Scanning one Maildir folder: new/ -> cur/, the cur/ listing (flags and sizes from names,
+ * no stat per message), and the 36-hour purge of tmp/. */
+#ifndef HATO_MAILDIR_SCAN_H
+#define HATO_MAILDIR_SCAN_H
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "buf.h"
+
+/* One message in cur/. */
+struct maildir_entry {
+	char *name;      /* full file name in cur/ (owned) */
+	size_t base_len; /* name[0..base_len) is the base (the uiddb key) */
+	unsigned flags;  /* enum maildir_flag */
+	uint64_t size;   /* from ",S=", else MAILDIR_SIZE_UNKNOWN (see maildir_scan_entry_size) */
+	uint32_t uid;    /* 0 until the uiddb merge assigns one */
+};
+
+/* A listing, sorted by base name (strcmp of the base, then of the full name). */
+struct maildir_scan {
+	struct maildir_entry *v;
+	size_t n, cap;
+};
+
+#define MAILDIR_TMP_MAX_AGE (36 * 3600)
+
+/* Move every file in dir/new/ into dir/cur/ with ":2," appended (names that already carry an
+ * info part keep it). A file another process moved first is skipped. moved_r (may be NULL)
+ * gets the count. Returns 0 or -1 with error_r (errno kept). */
+int maildir_scan_new(const char *dir, unsigned *moved_r, const char **error_r);
+
+/* List dir/cur/ into scan (cleared first), one readdir and no stat: hidden names and names
+ * that fail maildir_name_parse are skipped; two names with the same base (a rename seen twice
+ * by readdir) keep one entry. Returns 0 or -1 with error_r. */
+int maildir_scan_cur(const char *dir, struct maildir_scan *scan, const char **error_r);
+
+/* Both of the above: the usual full scan. */
+int maildir_scan_folder(const char *dir, struct maildir_scan *scan, const char **error_r);
+
+/* Find a base name in a sorted scan; the entry or NULL. */
+struct maildir_entry *maildir_scan_find(const struct maildir_scan *scan, const char *base,
+					size_t base_len);
+
+/* Look for base in dir/cur/ under every standard flag combination (":2," + sorted DFRST
+ * subsets), for a record readdir did not return: a file renamed by another session while we
+ * read the directory can be missed. Appends the name found to name_r and returns 1, or 0. */
+int maildir_scan_probe(const char *dir, const char *base, size_t base_len, struct buf *name_r);
+
+/* Fill e->size by stat when the name carries no ",S=". Returns 0 or -1 (message gone). */
+int maildir_scan_entry_size(const char *dir, struct maildir_entry *e);
+
+/* Unlink files in dir/tmp/ whose mtime is older than now - max_age. Returns the number
+ * removed, or -1 with error_r. */
+int maildir_scan_purge_tmp(const char *dir, time_t now, time_t max_age, const char **error_r);
+
+void maildir_scan_init(struct maildir_scan *scan);
+void maildir_scan_clear(struct maildir_scan *scan);
+void maildir_scan_free(struct maildir_scan *scan);
+/* Append an entry for name (copied); returns it, or NULL when the name does not parse. */
+struct maildir_entry *maildir_scan_add(struct maildir_scan *scan, const char *name);
+/* Sort by base and drop duplicate bases. */
+void maildir_scan_sort(struct maildir_scan *scan);
+#endif
