@@ -27,9 +27,14 @@ authlib_libhatoauth_la_SOURCES = \
 	authlib/sasl-plain.c authlib/sasl-login.c \
 	authlib/sasl-cram.c authlib/sasl-cram.h \
 	authlib/sasl-scram.c \
-	authlib/apop.c authlib/apop.h
+	authlib/apop.c authlib/apop.h \
+	authlib/account.c authlib/account.h \
+	authlib/authname.c authlib/authname.h \
+	authlib/backend.h authlib/backend-userdb.c authlib/backend-shadow.c \
+	authlib/auth-chain.c authlib/auth-chain.h
 authlib_libhatoauth_la_CFLAGS = $(AM_CFLAGS) $(NETTLE_CFLAGS) $(IDN2_CFLAGS)
-AUTHLIB_LIBS = authlib/libhatoauth.la $(AUTHLIB_PW_LIBS) $(IDN2_LIBS)
+AUTHLIB_LIBS = authlib/libhatoauth.la authlib/libuserdb.la $(AUTHLIB_PW_LIBS) $(IDN2_LIBS) \
+	$(GDBM_LIBS)
 
 SASL_TEST_CREDS = tests/unit/sasl-test-creds.c tests/unit/sasl-test-creds.h
 check_PROGRAMS += tests/unit/check-sasl
@@ -40,20 +45,18 @@ tests_unit_check_sasl_LDADD = $(AUTHLIB_LIBS) $(TEST_LIBS)
 
 # Fuzz targets. tests/local.mk sets FUZZ_TARGETS with '=' after this file is included, so
 # automake refuses '+=' here; until that moves to Makefile.am, register them the same way it
-# would. tests/fuzz/fuzz-driver-authlib.c wraps fuzz-main.c (see there).
+# would.
 AUTHLIB_FUZZ =
 if FUZZING
-AUTHLIB_FUZZ_DRIVER =
 noinst_PROGRAMS += $(AUTHLIB_FUZZ)
 else
-AUTHLIB_FUZZ_DRIVER = tests/fuzz/fuzz-driver-authlib.c
 check_PROGRAMS += $(AUTHLIB_FUZZ)
 TESTS += $(AUTHLIB_FUZZ)
 endif
 
 AUTHLIB_FUZZ += tests/fuzz/fuzz-sasl-plain
 tests_fuzz_fuzz_sasl_plain_SOURCES = tests/fuzz/fuzz-sasl-plain.c tests/fuzz/fuzz-sasl-run.h \
-	$(SASL_TEST_CREDS) $(AUTHLIB_FUZZ_DRIVER)
+	$(SASL_TEST_CREDS) $(FUZZ_DRIVER)
 tests_fuzz_fuzz_sasl_plain_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib \
 	-I$(top_srcdir)/tests/unit
 tests_fuzz_fuzz_sasl_plain_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
@@ -61,7 +64,7 @@ tests_fuzz_fuzz_sasl_plain_LDADD = $(AUTHLIB_LIBS)
 
 AUTHLIB_FUZZ += tests/fuzz/fuzz-sasl-login
 tests_fuzz_fuzz_sasl_login_SOURCES = tests/fuzz/fuzz-sasl-login.c tests/fuzz/fuzz-sasl-run.h \
-	$(SASL_TEST_CREDS) $(AUTHLIB_FUZZ_DRIVER)
+	$(SASL_TEST_CREDS) $(FUZZ_DRIVER)
 tests_fuzz_fuzz_sasl_login_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib \
 	-I$(top_srcdir)/tests/unit
 tests_fuzz_fuzz_sasl_login_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
@@ -69,7 +72,7 @@ tests_fuzz_fuzz_sasl_login_LDADD = $(AUTHLIB_LIBS)
 
 AUTHLIB_FUZZ += tests/fuzz/fuzz-sasl-cram
 tests_fuzz_fuzz_sasl_cram_SOURCES = tests/fuzz/fuzz-sasl-cram.c tests/fuzz/fuzz-sasl-run.h \
-	$(SASL_TEST_CREDS) $(AUTHLIB_FUZZ_DRIVER)
+	$(SASL_TEST_CREDS) $(FUZZ_DRIVER)
 tests_fuzz_fuzz_sasl_cram_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib \
 	-I$(top_srcdir)/tests/unit
 tests_fuzz_fuzz_sasl_cram_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
@@ -77,7 +80,7 @@ tests_fuzz_fuzz_sasl_cram_LDADD = $(AUTHLIB_LIBS)
 
 AUTHLIB_FUZZ += tests/fuzz/fuzz-sasl-scram
 tests_fuzz_fuzz_sasl_scram_SOURCES = tests/fuzz/fuzz-sasl-scram.c tests/fuzz/fuzz-sasl-run.h \
-	$(SASL_TEST_CREDS) $(AUTHLIB_FUZZ_DRIVER)
+	$(SASL_TEST_CREDS) $(FUZZ_DRIVER)
 tests_fuzz_fuzz_sasl_scram_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib \
 	-I$(top_srcdir)/tests/unit
 tests_fuzz_fuzz_sasl_scram_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
@@ -85,7 +88,7 @@ tests_fuzz_fuzz_sasl_scram_LDADD = $(AUTHLIB_LIBS)
 
 AUTHLIB_FUZZ += tests/fuzz/fuzz-sasl-scram256
 tests_fuzz_fuzz_sasl_scram256_SOURCES = tests/fuzz/fuzz-sasl-scram256.c tests/fuzz/fuzz-sasl-run.h \
-	$(SASL_TEST_CREDS) $(AUTHLIB_FUZZ_DRIVER)
+	$(SASL_TEST_CREDS) $(FUZZ_DRIVER)
 tests_fuzz_fuzz_sasl_scram256_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib \
 	-I$(top_srcdir)/tests/unit
 tests_fuzz_fuzz_sasl_scram256_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
@@ -93,8 +96,14 @@ tests_fuzz_fuzz_sasl_scram256_LDADD = $(AUTHLIB_LIBS)
 
 AUTHLIB_FUZZ += tests/fuzz/fuzz-sasl-apop
 tests_fuzz_fuzz_sasl_apop_SOURCES = tests/fuzz/fuzz-sasl-apop.c tests/fuzz/fuzz-sasl-run.h \
-	$(SASL_TEST_CREDS) $(AUTHLIB_FUZZ_DRIVER)
+	$(SASL_TEST_CREDS) $(FUZZ_DRIVER)
 tests_fuzz_fuzz_sasl_apop_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib \
 	-I$(top_srcdir)/tests/unit
 tests_fuzz_fuzz_sasl_apop_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_sasl_apop_LDADD = $(AUTHLIB_LIBS)
+
+check_PROGRAMS += tests/unit/check-auth
+TESTS += tests/unit/check-auth
+tests_unit_check_auth_SOURCES = tests/unit/check-auth.c
+tests_unit_check_auth_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/authlib
+tests_unit_check_auth_LDADD = $(AUTHLIB_LIBS) $(TEST_LIBS)
