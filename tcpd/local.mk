@@ -52,3 +52,9 @@ tests_tls_echo_LDADD = lib/libhatotls.la lib/libhato.la
 
 man_MANS += man/hato-tcpd.8 man/hato-makeaccess.8
 EXTRA_DIST += man/hato-tcpd.8 man/hato-makeaccess.8
+
+check_PROGRAMS += tests/unit/check-tls
+TESTS += tests/unit/check-tls
+tests_unit_check_tls_SOURCES = tests/unit/check-tls.c
+tests_unit_check_tls_CFLAGS = $(TEST_CFLAGS) $(GNUTLS_CFLAGS)
+tests_unit_check_tls_LDADD = lib/libhatotls.la lib/libhato.la $(GNUTLS_LIBS) $(TEST_LIBS)

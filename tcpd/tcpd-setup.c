@@ -142,8 +142,13 @@ static int config_ports(struct tcpd_setup *s, const char **error_r)
 	if (port != NULL && *port != '\0' &&
 	    tcpd_ports_parse(&s->ports, port, s->opt.address, 0, error_r) < 0)
 		return -1;
+	const char *ssladdress = conffile_get(s->config, "SSLADDRESS");
+
+	/* Courier's pop3d-ssl / imapd-ssl may give the TLS ports their own address. */
+	if (ssladdress == NULL || *ssladdress == '\0')
+		ssladdress = s->opt.address;
 	if (sslport != NULL && *sslport != '\0' &&
-	    tcpd_ports_parse(&s->ports, sslport, s->opt.address, 1, error_r) < 0)
+	    tcpd_ports_parse(&s->ports, sslport, ssladdress, 1, error_r) < 0)
 		return -1;
 	if (s->ports.count == 0)
 		return fail(error_r, "-config: neither PORT nor SSLPORT is set");

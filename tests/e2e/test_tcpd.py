@@ -94,8 +94,12 @@ class TcpdTests(unittest.TestCase):
             s.close()
         for t in self.servers:
             if t.proc.poll() is None:
-                t.proc.kill()
-                t.proc.wait()
+                t.proc.send_signal(signal.SIGTERM)  # ends its children too
+                try:
+                    t.proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    t.proc.kill()
+                    t.proc.wait()
             t.errfile.close()
 
     def start(self, args, program=("/bin/sh", "-c", ECHO_ENV), **kw):
@@ -348,6 +352,29 @@ class TcpdTests(unittest.TestCase):
                 p.terminate()
                 p.wait(timeout=15)
                 errf.close()
+
+    def test_stderr_file_and_logger(self):
+        with tempfile.TemporaryDirectory() as d:
+            log = pathlib.Path(d) / "log"
+            t = self.start(["-nodnslookup", f"-stderr={log}"],
+                           ("/bin/sh", "-c", "echo child-says-hi >&2; echo ok"))
+            s = self.conn(t)
+            self.assertEqual(recv_line(s), b"ok\n")
+            time.sleep(0.3)
+            self.assertIn("child-says-hi", log.read_text())
+            logger = pathlib.Path(d) / "logger"
+            out = pathlib.Path(d) / "logger.out"
+            logger.write_text(f'#!/bin/sh\necho "name=$1" >> {out}\ncat >> {out}\n')
+            logger.chmod(0o755)
+            t = self.start(["-nodnslookup", f"-stderrlogger={logger}",
+                            "-stderrloggername=pop3d-test"],
+                           ("/bin/sh", "-c", "echo via-logger >&2; echo ok"))
+            s = self.conn(t)
+            self.assertEqual(recv_line(s), b"ok\n")
+            time.sleep(0.3)
+            text = out.read_text()
+            self.assertTrue(text.startswith("name=pop3d-test\n"), text)
+            self.assertIn("via-logger", text)
 
     def test_noidentlookup_warns(self):
         t = self.start(["-nodnslookup", "-noidentlookup"])
