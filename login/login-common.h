@@ -24,10 +24,15 @@ struct login_service {
 /* P: serve the child on sock (a SOCK_SEQPACKET socketpair end) until it hands a connection
  * over after a successful login, then drop to the account and exec mail_argv (argv[0] the
  * program; an optional argv[1] is the default Maildir, Courier's "pop3d Maildir").
- * tls_implicit: the connection is TLS from its first byte (HATO_TLS=1).
+ * tls_implicit: the connection is TLS from its first byte (HATO_TLS=1). apop_timestamp: the
+ * greeting's APOP timestamp, or NULL when APOP is off (APOP requests then fail).
  * Returns the process exit code when no login happened (or exec failed). */
 int login_parent_run(const struct login_service *svc, int sock, char **mail_argv,
-		     int tls_implicit);
+		     int tls_implicit, const char *apop_timestamp);
+
+/* P, before the fork: a fresh APOP greeting timestamp "<pid.time.random@host>" (RFC 1939 §7),
+ * malloc'd. P keeps its own copy, so a child cannot choose the challenge it is asked for. */
+char *login_apop_timestamp_new(void);
 
 /* L: chroot into the empty directory (HATO_LOGIN_EMPTYDIR, else HATO_EMPTYDIR; created when
  * missing) and become the login user (HATO_LOGIN_USER, else HATO_MAILUSER). Not root: no change

@@ -3,6 +3,7 @@
 #include "login-common.h"
 
 #include "auth-base64.h"
+#include "auth-random.h"
 #include "fdpass.h"
 #include "log-courier.h"
 #include "log.h"
@@ -14,6 +15,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct login_parent {
@@ -24,6 +26,7 @@ struct login_parent {
 	int secured;		/* TLS active for the pending request */
 	char *user;		/* the name given with USER/APOP, for the failure log line */
 	char *method;		/* the SASL mechanism, for the failure log line */
+	const char *apop_timestamp;
 	unsigned int failures;
 	struct account *acct;	/* set after OK: only a HANDOFF may follow */
 };
@@ -159,7 +162,10 @@ static int login_parent_request(struct login_parent *p, const struct login_proto
 		break;
 	case LOGIN_MSG_APOP:
 		login_parent_names(p, xstrdup(a), xstrdup("APOP"));
-		st = login_auth_apop(p->auth, a, b, c, &acct, &reason);
+		if (p->apop_timestamp == NULL || strcmp(b, p->apop_timestamp) != 0)
+			reason = "APOP with a timestamp this parent did not issue";
+		else
+			st = login_auth_apop(p->auth, a, b, c, &acct, &reason);
 		break;
 	default:
 		goto bad;
@@ -180,11 +186,32 @@ bad:
 	return -1;
 }
 
+char *login_apop_timestamp_new(void)
+{
+	unsigned char rnd[12];
+	struct buf b64 = BUF_INIT;
+	char host[256];
+	const char *error;
+	char *ts;
+
+	if (auth_random_fill(rnd, sizeof(rnd), &error) < 0)
+		fatalx("APOP timestamp: %s", error);
+	auth_base64_encode(&b64, rnd, sizeof(rnd));
+	if (gethostname(host, sizeof(host) - 1) < 0)
+		strcpy(host, "localhost");
+	host[sizeof(host) - 1] = '\0';
+	ts = xasprintf("<%ld.%lld.%s@%s>", (long)getpid(), (long long)time(NULL), buf_cstr(&b64),
+		       host);
+	buf_free(&b64);
+	return ts;
+}
+
 int login_parent_run(const struct login_service *svc, int sock, char **mail_argv,
-		     int tls_implicit)
+		     int tls_implicit, const char *apop_timestamp)
 {
 	static uint8_t rbuf[LOGIN_PROTO_HEADER + LOGIN_PROTO_MAX_PAYLOAD];
-	struct login_parent p = { .svc = svc, .sock = sock, .tls_implicit = tls_implicit };
+	struct login_parent p = { .svc = svc, .sock = sock, .tls_implicit = tls_implicit,
+				  .apop_timestamp = apop_timestamp };
 	struct login_proto_msg m;
 	const char *error;
 	int ret = 0;

@@ -70,7 +70,7 @@ static void pop3_login_sleep_ms(unsigned int ms)
 
 /* Relay the action to the parent and feed its answer into the session. 0 = go on (out holds
  * the answer), 1 = logged in, -1 = end. */
-static int pop3_login_relay(struct pop3_login_session *s, int sock,
+static int pop3_login_relay(struct pop3_login_session *s, int sock, const char *apop_timestamp,
 			    const struct pop3_login_action *act, struct buf *out)
 {
 	static uint8_t rbuf[LOGIN_PROTO_HEADER + LOGIN_PROTO_MAX_PAYLOAD];
@@ -99,7 +99,7 @@ static int pop3_login_relay(struct pop3_login_session *s, int sock,
 		type = LOGIN_MSG_USERPASS, n = 3;
 		break;
 	default: /* POP3_LOGIN_APOP */
-		f[0] = act->user, f[1] = getenv("HATO_APOP_TIMESTAMP"), f[2] = act->pass;
+		f[0] = act->user, f[1] = apop_timestamp != NULL ? apop_timestamp : "", f[2] = act->pass;
 		f[3] = secured, type = LOGIN_MSG_APOP, n = 4;
 		break;
 	}
@@ -150,7 +150,7 @@ static int pop3_login_handoff(struct pop3_login_session *s, struct pop3_login_co
 }
 
 /* The child: returns its exit code. */
-static int pop3_login_child(int sock, int tls_implicit)
+static int pop3_login_child(int sock, int tls_implicit, const char *apop_timestamp)
 {
 	struct pop3_login_settings set = { 0 };
 	struct pop3_login_conn conn = { 0 };
@@ -168,7 +168,7 @@ static int pop3_login_child(int sock, int tls_implicit)
 	set.auth_mechs = getenv("POP3AUTH");
 	set.auth_mechs_tls = getenv("POP3AUTH_TLS");
 	set.allow_user = 1;
-	set.apop_timestamp = getenv("HATO_APOP_TIMESTAMP");
+	set.apop_timestamp = apop_timestamp;
 	set.delay = (struct pop3_login_delay)POP3_LOGIN_DELAY_DEFAULT;
 	if (getenv("HATO_LOGIN_DELAY_MS") != NULL)
 		set.delay.base_ms = set.delay.max_ms =
@@ -222,7 +222,7 @@ static int pop3_login_child(int sock, int tls_implicit)
 			       : pop3_login_session_parse_error(s, r, &out, &act);
 		if (kind == POP3_LOGIN_AUTH_START || kind == POP3_LOGIN_AUTH_CONTINUE ||
 		    kind == POP3_LOGIN_USERPASS || kind == POP3_LOGIN_APOP) {
-			int rr = pop3_login_relay(s, sock, &act, &out);
+			int rr = pop3_login_relay(s, sock, apop_timestamp, &act, &out);
 
 			if (rr == 1) {
 				ret = pop3_login_handoff(s, &conn, sock, in + pos, inlen - pos) < 0;
@@ -268,6 +268,9 @@ int main(int argc, char **argv)
 {
 	int sp[2], status, devnull, ret;
 	int tls_implicit = pop3_login_env_bool("HATO_TLS");
+	/* APOP (RFC 1939 §7) is Hato's addition, off unless POP3_APOP is set: it needs an "apoppw"
+	 * cleartext secret per account. */
+	char *apop_timestamp = pop3_login_env_bool("POP3_APOP") ? login_apop_timestamp_new() : NULL;
 	pid_t pid;
 
 	log_init("pop3-login", LOG_TARGET_STDERR);
@@ -282,7 +285,7 @@ int main(int argc, char **argv)
 		fatal("fork");
 	if (pid == 0) {
 		close(sp[0]);
-		_exit(pop3_login_child(sp[1], tls_implicit));
+		_exit(pop3_login_child(sp[1], tls_implicit, apop_timestamp));
 	}
 	close(sp[1]);
 	/* Only the child holds the client connection until it hands it back. */
@@ -291,9 +294,10 @@ int main(int argc, char **argv)
 		fatal("/dev/null");
 	if (devnull > 2)
 		close(devnull);
-	ret = login_parent_run(&pop3_login_service, sp[0], argv + 1, tls_implicit);
+	ret = login_parent_run(&pop3_login_service, sp[0], argv + 1, tls_implicit, apop_timestamp);
 	close(sp[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	free(apop_timestamp);
 	return ret;
 }
