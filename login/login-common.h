@@ -6,6 +6,7 @@
 #include "login-proto.h"
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Seconds a client may stay idle before logging in. */
 #define LOGIN_PREAUTH_TIMEOUT 60
@@ -25,9 +26,10 @@ struct login_service {
  * over after a successful login, then drop to the account and exec mail_argv (argv[0] the
  * program; an optional argv[1] is the default Maildir, Courier's "pop3d Maildir").
  * tls_implicit: the connection is TLS from its first byte (HATO_TLS=1). apop_timestamp: the
- * greeting's APOP timestamp, or NULL when APOP is off (APOP requests then fail).
+ * greeting's APOP timestamp, or NULL when APOP is off (APOP requests then fail). child: L's
+ * pid; after a plain handoff P ends and reaps it, so the mail program inherits no child.
  * Returns the process exit code when no login happened (or exec failed). */
-int login_parent_run(const struct login_service *svc, int sock, char **mail_argv,
+int login_parent_run(const struct login_service *svc, int sock, pid_t child, char **mail_argv,
 		     int tls_implicit, const char *apop_timestamp);
 
 /* P, before the fork: a fresh APOP greeting timestamp "<pid.time.random@host>" (RFC 1939 §7),

@@ -12,10 +12,13 @@
 #include "safe-io.h"
 #include "xalloc.h"
 
+#include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct login_parent {
@@ -206,7 +209,7 @@ char *login_apop_timestamp_new(void)
 	return ts;
 }
 
-int login_parent_run(const struct login_service *svc, int sock, char **mail_argv,
+int login_parent_run(const struct login_service *svc, int sock, pid_t child, char **mail_argv,
 		     int tls_implicit, const char *apop_timestamp)
 {
 	static uint8_t rbuf[LOGIN_PROTO_HEADER + LOGIN_PROTO_MAX_PAYLOAD];
@@ -235,8 +238,16 @@ int login_parent_run(const struct login_service *svc, int sock, char **mail_argv
 			log_warnx("login child sent a bad frame");
 			ret = 1;
 		} else if (m.type == LOGIN_MSG_HANDOFF && p.acct != NULL && fd >= 0) {
-			ret = login_exec(svc, p.acct, fd, m.fields[0].data, m.fields[0].len,
-					 tls_implicit || login_proto_field_is(&m.fields[1], "1"),
+			int tls = tls_implicit || login_proto_field_is(&m.fields[1], "1");
+
+			/* A plain child has nothing left to do: end it here rather than leave it
+			 * to the mail program as an unexpected child. */
+			if (!tls && child > 0) {
+				kill(child, SIGKILL);
+				while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+					;
+			}
+			ret = login_exec(svc, p.acct, fd, m.fields[0].data, m.fields[0].len, tls,
 					 login_proto_field_is(&m.fields[2], "1"), mail_argv);
 		} else if (fd < 0 && p.acct == NULL && p.auth == NULL &&
 			   m.type != LOGIN_MSG_AUTH_CANCEL && m.type < LOGIN_MSG_HANDOFF) {

@@ -294,7 +294,8 @@ int main(int argc, char **argv)
 		fatal("/dev/null");
 	if (devnull > 2)
 		close(devnull);
-	ret = login_parent_run(&pop3_login_service, sp[0], argv + 1, tls_implicit, apop_timestamp);
+	ret = login_parent_run(&pop3_login_service, sp[0], pid, argv + 1, tls_implicit,
+			       apop_timestamp);
 	close(sp[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;

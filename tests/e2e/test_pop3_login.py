@@ -190,7 +190,14 @@ class Pop3LoginTests(unittest.TestCase):
         self.assertEqual(p.pass_("secret"), self.expected_ok())
         p.sock.sendall(b"NOOP\r\n")
         self.assertEqual(recv_until(p.sock, b"\n"), b"NOOP\r\n")
+        # Plain session: no login process is left, the mail program has the socket itself.
+        sessions = children_of(self.tcpd.pid)
+        self.assertEqual(len(sessions), 1, sessions)
+        self.assertEqual(children_of(sessions[0]), [])
+        self.assertEqual(proc_uid(sessions[0]), [self.test_user.pw_uid] * 4)
         p.close()
+        self.assertIn("LOGIN, user=alice, ip=[127.0.0.1], port=[", self.stderr())
+        self.assertIn("protocol=POP3", self.stderr())
 
     def test_user_pass_wrong_then_right(self):
         p = self.pop()
