@@ -7,6 +7,7 @@
 #include "xalloc.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -38,6 +39,35 @@ int login_child_drop(const char **error_r)
 	t.user = NULL;
 	t.chroot = dir;
 	return privs_drop(&t, error_r);
+}
+
+static void login_child_alarm(int sig)
+{
+	(void)sig;
+	_exit(1);
+}
+
+unsigned int login_child_timeout(void)
+{
+	const char *v = getenv("HATO_LOGIN_TIMEOUT");
+	struct sigaction sa;
+	sigset_t set;
+	unsigned long n;
+	char *end;
+
+	/* tcpd may pass SIGALRM on ignored or blocked; the timeout must not depend on that. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = login_child_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+
+	if (v == NULL || *v == '\0')
+		return LOGIN_PREAUTH_TIMEOUT;
+	n = strtoul(v, &end, 10);
+	return *end == '\0' && n >= 1 && n <= 3600 ? (unsigned int)n : LOGIN_PREAUTH_TIMEOUT;
 }
 
 int login_child_send(int sock, enum login_proto_type type, const char *const *fields,

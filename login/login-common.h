@@ -41,6 +41,11 @@ char *login_apop_timestamp_new(void);
  * (developer mode). Returns 0, or -1 with *error_r. */
 int login_child_drop(const char **error_r);
 
+/* L: the pre-auth idle timeout in seconds: HATO_LOGIN_TIMEOUT (1..3600, for tests), else
+ * LOGIN_PREAUTH_TIMEOUT. Also installs the SIGALRM handler that ends the child; the child arms
+ * alarm() with the result. */
+unsigned int login_child_timeout(void);
+
 /* L: send one request frame to P and wait for its answer (CHALLENGE, OK or FAIL) into
  * *reply_r, whose fields point into rbuf (at least LOGIN_PROTO_HEADER + MAX_PAYLOAD octets).
  * Returns 0, or -1 when P is gone or answered garbage. */

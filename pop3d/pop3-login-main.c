@@ -161,6 +161,7 @@ static int pop3_login_child(int sock, int tls_implicit, const char *apop_timesta
 	char in[POP3_LOGIN_INBUF];
 	size_t inlen = 0, pos = 0;
 	const char *error;
+	unsigned int timeout;
 	int ret = 1;
 
 	set.tls_active = tls_implicit;
@@ -187,7 +188,8 @@ static int pop3_login_child(int sock, int tls_implicit, const char *apop_timesta
 		log_warnx("login child: %s", error);
 		return 1;
 	}
-	alarm(LOGIN_PREAUTH_TIMEOUT);
+	timeout = login_child_timeout();
+	alarm(timeout);
 	if (tls_implicit && tls_server_start(server, 0, 1, &conn.tls, &error) < 0) {
 		log_warnx("TLS handshake: %s", error);
 		return 1;
@@ -211,7 +213,7 @@ static int pop3_login_child(int sock, int tls_implicit, const char *apop_timesta
 				break;
 			inlen = (size_t)n;
 			pos = 0;
-			alarm(LOGIN_PREAUTH_TIMEOUT);
+			alarm(timeout);
 		}
 		r = pop3_parser_feed(parser, in + pos, inlen - pos, &used, &cmd);
 		pos += used;

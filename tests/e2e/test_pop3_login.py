@@ -134,7 +134,7 @@ class Pop3LoginTests(unittest.TestCase):
         rc.write_text(f'authmodulelist="authuserdb"\nuserdb="{src}"\n')
         cls.env = dict(os.environ, HATO_AUTHDAEMONRC=str(rc),
                        HATO_LOGIN_EMPTYDIR=str(cls.dir / "empty"), HATO_LOGIN_USER="hato",
-                       HATO_LOGIN_DELAY_MS="50", POP3_APOP="1", POP3AUTH="CRAM-MD5",
+                       HATO_LOGIN_DELAY_MS="50", HATO_LOGIN_TIMEOUT="6", POP3_APOP="1", POP3AUTH="CRAM-MD5",
                        POP3AUTH_TLS="PLAIN LOGIN CRAM-MD5")
         template = cls.dir / "pop3d.cnf"
         template.write_text((SRC / "certs" / "pop3d.cnf").read_text())
@@ -335,6 +335,27 @@ class Pop3LoginTests(unittest.TestCase):
         self.assertNotEqual(a.getwelcome(), b.getwelcome())
         a.close()
         b.close()
+
+    def test_too_many_failures_disconnects(self):
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
+            recv_until(s, b"\n")
+            got = b""
+            for _ in range(3):
+                s.sendall(b"USER alice\r\n")
+                self.assertEqual(recv_until(s, b"\n"), b"+OK Password required.\r\n")
+                s.sendall(b"PASS wrong\r\n")
+                got += recv_until(s, b"\n")
+            self.assertEqual(got, b"-ERR [AUTH] Login failed.\r\n" * 2 +
+                             b"-ERR [AUTH] Too many failures.\r\n")
+            self.assertEqual(s.recv(100), b"")
+
+    def test_idle_timeout_closes(self):
+        with socket.create_connection(("127.0.0.1", self.port), timeout=20) as s:
+            recv_until(s, b"\n")
+            s.settimeout(20)
+            start = time.time()
+            self.assertEqual(s.recv(100), b"")
+            self.assertGreater(time.time() - start, 4)
 
     def test_quit(self):
         p = self.pop()
