@@ -110,6 +110,19 @@ static void login_parent_names(struct login_parent *p, char *user, char *method)
 	p->method = method;
 }
 
+/* Request fields may hold passwords or SASL responses that carry them: zero before freeing. */
+static void login_parent_free_fields(char *a, char *b, char *c)
+{
+	char *f[3] = { a, b, c };
+
+	for (int i = 0; i < 3; i++) {
+		if (f[i] != NULL) {
+			secure_zero(f[i], strlen(f[i]));
+			free(f[i]);
+		}
+	}
+}
+
 /* One request from the child; -1 ends the parent. */
 static int login_parent_request(struct login_parent *p, const struct login_proto_msg *m)
 {
@@ -176,16 +189,10 @@ static int login_parent_request(struct login_parent *p, const struct login_proto
 	ret = login_parent_answer(p, st, &challenge, acct, reason);
 	buf_free_secure(&plain);
 	buf_free_secure(&challenge);
-	if (b != NULL)
-		secure_zero(b, strlen(b));
-	free(a);
-	free(b);
-	free(c);
+	login_parent_free_fields(a, b, c);
 	return ret;
 bad:
-	free(a);
-	free(b);
-	free(c);
+	login_parent_free_fields(a, b, c);
 	return -1;
 }
 
@@ -224,7 +231,7 @@ int login_parent_run(const struct login_service *svc, int sock, pid_t child, cha
 		log_warnx("authentication unavailable: %s", error);
 	for (;;) {
 		int fd = -1;
-		size_t used;
+		size_t used = 0;
 		ssize_t n;
 
 		/* The child enforces the pre-auth timeout; this bounds a child that stalls. */
@@ -233,9 +240,10 @@ int login_parent_run(const struct login_service *svc, int sock, pid_t child, cha
 		n = fd_recv(sock, &fd, rbuf, sizeof(rbuf));
 		if (n <= 0)
 			break;
+		error = "incomplete or trailing bytes";
 		if (login_proto_decode(rbuf, (size_t)n, &m, &used, &error) != 1 ||
 		    used != (size_t)n) {
-			log_warnx("login child sent a bad frame");
+			log_warnx("login child sent a bad frame: %s", error);
 			ret = 1;
 		} else if (m.type == LOGIN_MSG_HANDOFF && p.acct != NULL && fd >= 0) {
 			int tls = tls_implicit || login_proto_field_is(&m.fields[1], "1");
@@ -257,7 +265,10 @@ int login_parent_run(const struct login_service *svc, int sock, pid_t child, cha
 				break;
 			continue;
 		} else if (fd < 0 && p.acct == NULL && m.type < LOGIN_MSG_HANDOFF) {
-			if (login_parent_request(&p, &m) == 0)
+			int r = login_parent_request(&p, &m);
+
+			secure_zero(rbuf, (size_t)n);
+			if (r == 0)
 				continue;
 			ret = 1;
 		} else {
