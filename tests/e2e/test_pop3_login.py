@@ -162,8 +162,14 @@ class Pop3LoginTests(unittest.TestCase):
     def tearDownClass(cls):
         cls.tcpd.send_signal(signal.SIGTERM)
         cls.tcpd.wait(timeout=15)
+        cls.errfile.seek(0)
+        log = cls.errfile.read().decode(errors="replace")
         cls.errfile.close()
         shutil.rmtree(cls.dir)
+        # Sanitizer builds report into the same stderr: any report fails the suite.
+        for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+            if marker in log:
+                raise AssertionError(f"sanitizer report in the log:\n{log}")
 
     def stderr(self):
         self.errfile.seek(0)
