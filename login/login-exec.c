@@ -89,6 +89,10 @@ int login_exec(const struct login_service *svc, const struct account *acct, int 
 		log_warn("%s: Maildir %s", acct->address, maildir);
 		return 1;
 	}
+	/* The mail program's Maildir argument (Courier's "pop3d Maildir") is relative to home;
+	 * we are inside the Maildir now, so it becomes ".". */
+	if (mail_argv[1] != NULL)
+		mail_argv[1] = (char *)".";
 	login_exec_setenv("MAILDIR", getcwd(cwd, sizeof(cwd)));
 	setenv("AUTHENTICATED", acct->address, 1);
 	setenv("AUTHADDR", acct->address, 1);

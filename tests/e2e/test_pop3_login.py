@@ -31,7 +31,7 @@ SRC = pathlib.Path(__file__).resolve().parents[2]
 
 # The stand-in for pop3d: proves who it runs as, what it was told, and what reached it.
 MAILPROG = r"""#!/bin/sh
-printf '+OK logged in as %s uid=%s tls=%s cwd=%s\r\n' "$AUTHENTICATED" "$(id -u)" "$POP3_TLS" "$(pwd)"
+printf '+OK logged in as %s uid=%s tls=%s cwd=%s arg=%s\r\n' "$AUTHENTICATED" "$(id -u)" "$POP3_TLS" "$(pwd)" "$1"
 if [ -n "$HATO_PIPELINED_FD" ]; then
 	printf 'PIPELINED<'
 	eval "cat <&$HATO_PIPELINED_FD"
@@ -187,7 +187,7 @@ class Pop3LoginTests(unittest.TestCase):
 
     def expected_ok(self, user="alice", tls=""):
         return (f"+OK logged in as {user} uid={self.test_user.pw_uid} tls={tls} "
-                f"cwd={self.home / 'Maildir'}").encode()
+                f"cwd={self.home / 'Maildir'} arg=.").encode()
 
     def test_user_pass_ok(self):
         p = self.pop()
