@@ -123,8 +123,8 @@ static int userdb_db_refresh(struct userdb_db *db, const char **error_r)
 }
 
 /* 1 = found (*fields_r), 0 = absent, -1 = error. */
-static int userdb_file_fetch(struct userdb_file *f, const char *key, struct userdb_fields **fields_r,
-			     const char **error_r)
+static int userdb_file_fetch(struct userdb_file *f, const char *key,
+			     struct userdb_fields **fields_r, const char **error_r)
 {
 	datum k = { (char *)key, (int)strlen(key) };
 	datum v;
@@ -178,7 +178,8 @@ int userdb_db_enumerate(struct userdb_db *db,
 	while (k.dptr != NULL) {
 		size_t klen = (size_t)k.dsize;
 		/* "<uid>=" records map a uid back to an account; they are not accounts. */
-		int skip = klen == 0 || k.dptr[klen - 1] == '=' || memchr(k.dptr, '\0', klen) != NULL;
+		int skip = klen == 0 || k.dptr[klen - 1] == '=' ||
+			   memchr(k.dptr, '\0', klen) != NULL;
 		if (!skip) {
 			datum v = gdbm_fetch(db->main.dbf, k);
 			if (v.dptr != NULL) {

@@ -234,7 +234,8 @@ static int check_not_symlink(const char *path, struct buf *error)
 {
 	struct stat st;
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		buf_printf(error, "ERROR: Wrong makeuserdb command.\n       (%s is a symbolic link)\n",
+		buf_printf(error,
+			   "ERROR: Wrong makeuserdb command.\n       (%s is a symbolic link)\n",
 			   path);
 		return -1;
 	}
@@ -288,7 +289,8 @@ int userdb_make_build(const char *source, struct buf *error)
 		}
 	}
 	created = 1;
-	if (make_out_open(&ctx.main, 0644, error) < 0 || make_out_open(&ctx.shadow, 0600, error) < 0)
+	if (make_out_open(&ctx.main, 0644, error) < 0 ||
+	    make_out_open(&ctx.shadow, 0600, error) < 0)
 		goto out;
 
 	if (S_ISDIR(st.st_mode))

@@ -318,7 +318,7 @@ struct userdb_text *userdb_text_load(const char *path, const char **error_r)
 		if (n < 0)
 			*error_r = strerror(errno);
 		else
-			t = userdb_text_parse(data.data != NULL ? data.data : "", data.len, error_r);
+			t = userdb_text_parse(buf_cstr(&data), data.len, error_r);
 		secure_zero(chunk, sizeof(chunk));
 	}
 	buf_free_secure(&data);

@@ -219,6 +219,9 @@ static enum imap_parse_result end_of_segment(struct imap_parser *p, bool *more_r
 		in = syntax_input(p, true);
 		if (imap_parser_syntax(&in, &scratch, &error) == IMAP_SYNTAX_ERROR)
 			return set_error(p, error, false, false);
+		/* The trial tree is not needed: without this, many literals in one command would
+		 * grow the arena by a copy of the tree each time. */
+		arena_reset(p->arena);
 		return IMAP_PARSE_CONTINUE;
 	}
 	p->state = FRAME_LINE;

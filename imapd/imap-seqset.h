@@ -30,7 +30,7 @@ void imap_seqset_free(struct imap_seqset *set);
 bool imap_seqset_contains(const struct imap_seqset *set, uint32_t n);
 /* Largest member of a resolved set (0 if empty). */
 uint32_t imap_seqset_max(const struct imap_seqset *set);
-/* Number of members of a resolved set (saturating at UINT64_MAX never happens: < 2^32 each). */
+/* Number of members of a resolved set. */
 uint64_t imap_seqset_count(const struct imap_seqset *set);
 /* Iterate over a resolved set: start with *n_r = 0; returns false when done.
  * for (uint32_t n = 0; imap_seqset_next(set, &n); ) ... */

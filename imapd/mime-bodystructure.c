@@ -14,9 +14,16 @@ static void nstr(struct buf *out, const char *s)
 	imap_quote_nstring(out, s, s == NULL ? 0 : strlen(s), false);
 }
 
-static void write_params(struct buf *out, const struct mime_param *params, unsigned int n)
+/* With default_charset (text parts), a missing charset parameter is added as us-ascii, the
+ * RFC 2045 §5.2 default, at the end of the list as Dovecot does. */
+static void write_params(struct buf *out, const struct mime_param *params, unsigned int n,
+			 bool default_charset)
 {
-	if (n == 0) {
+	for (unsigned int i = 0; i < n && default_charset; i++) {
+		if (strcasecmp(params[i].name, "charset") == 0)
+			default_charset = false;
+	}
+	if (n == 0 && !default_charset) {
 		buf_puts(out, "NIL");
 		return;
 	}
@@ -28,6 +35,8 @@ static void write_params(struct buf *out, const struct mime_param *params, unsig
 		buf_putc(out, ' ');
 		nstr(out, params[i].value);
 	}
+	if (default_charset)
+		buf_puts(out, n > 0 ? " \"charset\" \"us-ascii\"" : "\"charset\" \"us-ascii\"");
 	buf_putc(out, ')');
 }
 
@@ -40,7 +49,7 @@ static void write_dsp_lang_loc(struct buf *out, const struct mime_part *p)
 		buf_putc(out, '(');
 		nstr(out, p->disposition);
 		buf_putc(out, ' ');
-		write_params(out, p->disposition_params, p->disposition_param_count);
+		write_params(out, p->disposition_params, p->disposition_param_count, false);
 		buf_putc(out, ')');
 	}
 	buf_putc(out, ' ');
@@ -79,7 +88,7 @@ static void write_multipart(struct buf *out, struct arena *arena, const struct m
 	nstr(out, p->subtype);
 	if (extended) {
 		buf_putc(out, ' ');
-		write_params(out, p->params, p->param_count);
+		write_params(out, p->params, p->param_count, false);
 		buf_putc(out, ' ');
 		write_dsp_lang_loc(out, p);
 	}
@@ -103,9 +112,9 @@ static void write_part(struct buf *out, struct arena *arena, const struct mime_p
 		nstr(out, p->type);
 		buf_putc(out, ' ');
 		nstr(out, p->subtype);
-		buf_putc(out, ' ');
-		write_params(out, p->params, p->param_count);
 		text = strcasecmp(p->type, "text") == 0;
+		buf_putc(out, ' ');
+		write_params(out, p->params, p->param_count, text);
 	}
 	buf_putc(out, ' ');
 	nstr(out, p->id);

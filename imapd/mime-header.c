@@ -92,7 +92,7 @@ bool mime_header_find(const char *header, size_t len, const char *name,
 
 void mime_header_unfold(struct buf *out, const char *value, size_t len)
 {
-	size_t start = 0, end = len, base = out->len;
+	size_t start = 0, end = len;
 
 	while (start < end && (value[start] == ' ' || value[start] == '\t' ||
 			       value[start] == '\r' || value[start] == '\n'))
@@ -105,7 +105,6 @@ void mime_header_unfold(struct buf *out, const char *value, size_t len)
 		if (value[i] != '\r' && value[i] != '\n')
 			buf_putc(out, value[i]);
 	}
-	(void)base;
 }
 
 size_t mime_crlf_size(const char *data, size_t len, unsigned int *lines_r)
@@ -129,4 +128,53 @@ size_t mime_crlf_size(const char *data, size_t len, unsigned int *lines_r)
 	if (lines_r != NULL)
 		*lines_r = lines;
 	return size;
+}
+
+void mime_append_crlf(struct buf *out, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+
+	buf_reserve(out, len);
+	while (p < end) {
+		const char *lf = memchr(p, '\n', (size_t)(end - p));
+
+		if (lf == NULL) {
+			buf_append(out, p, (size_t)(end - p));
+			break;
+		}
+		if (lf == data || lf[-1] != '\r') {
+			buf_append(out, p, (size_t)(lf - p));
+			buf_append(out, "\r\n", 2);
+		} else {
+			buf_append(out, p, (size_t)(lf - p) + 1);
+		}
+		p = lf + 1;
+	}
+}
+
+static bool name_listed(const struct mime_header_field *f, const char *const *names,
+			unsigned int count)
+{
+	for (unsigned int i = 0; i < count; i++) {
+		if (strlen(names[i]) == f->name_len &&
+		    strncasecmp(names[i], f->name, f->name_len) == 0)
+			return true;
+	}
+	return false;
+}
+
+void mime_header_filter(struct buf *out, const char *header, size_t len,
+			const char *const *names, unsigned int count, bool not_in)
+{
+	struct mime_header_iter it;
+	struct mime_header_field f;
+
+	mime_header_iter_init(&it, header, len);
+	while (mime_header_next(&it, &f)) {
+		if (name_listed(&f, names, count) == not_in)
+			continue;
+		mime_append_crlf(out, f.name, (size_t)(f.value + f.value_len - f.name));
+		buf_append(out, "\r\n", 2);
+	}
+	buf_append(out, "\r\n", 2);
 }

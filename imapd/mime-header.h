@@ -35,4 +35,14 @@ void mime_header_unfold(struct buf *out, const char *value, size_t len);
  * line without LF counts). */
 size_t mime_crlf_size(const char *data, size_t len, unsigned int *lines_r);
 
+/* Append data[0..len) with every bare LF sent as CRLF (bodies and headers as the server sends
+ * them). */
+void mime_append_crlf(struct buf *out, const char *data, size_t len);
+/* BODY[HEADER.FIELDS (names)] (not_in false) and BODY[HEADER.FIELDS.NOT (names)] (not_in
+ * true): append the matching fields of header[0..len), each as stored (folds kept) with CRLF
+ * line ends, in message order, then the empty line that ends a header. Names compare
+ * case-insensitively. */
+void mime_header_filter(struct buf *out, const char *header, size_t len,
+			const char *const *names, unsigned int count, bool not_in);
+
 #endif

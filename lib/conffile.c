@@ -411,7 +411,9 @@ static int conf_parse_assignment(struct conf_parser *ps)
 		return -1;
 	}
 	size_t nlen = (size_t)(q - start);
-	int valid = nlen > 0 && nlen <= CONFFILE_MAX_NAME_LEN && is_name_start(*start);
+	if (nlen > CONFFILE_MAX_NAME_LEN)
+		return conf_error(ps, line, "name longer than %d bytes", CONFFILE_MAX_NAME_LEN);
+	int valid = nlen > 0 && is_name_start(*start);
 	for (size_t i = 0; valid && i < nlen; i++)
 		valid = is_name_char(start[i]);
 	if (!valid) {

@@ -42,6 +42,16 @@ void log_courier_pop3_logout(const char *kind, const char *user, const char *ip,
 		 kind, nz(user), nz(ip), nz(port), top, retr, rcvd, sent, seconds);
 }
 
+void log_courier_pop3_logout_tls(const char *kind, const char *user, const char *ip,
+				 const char *port, unsigned long top, unsigned long retr,
+				 unsigned long rcvd, unsigned long sent, unsigned long seconds, int stls)
+{
+	log_info("%s, user=%s, ip=[%s], port=[%s], top=%lu, retr=%lu, rcvd=%lu, sent=%lu, "
+		 "time=%lu%s",
+		 kind, nz(user), nz(ip), nz(port), top, retr, rcvd, sent, seconds,
+		 stls ? ", stls=1" : "");
+}
+
 void log_courier_connection(const char *ip, const char *port)
 {
 	log_debug("Connection, ip=[%s], port=[%s]", nz(ip), nz(port));

@@ -18,6 +18,10 @@ void log_courier_imap_logout(const char *kind, const char *user, const char *ip,
 void log_courier_pop3_logout(const char *kind, const char *user, const char *ip,
 			     const char *port, unsigned long top, unsigned long retr, unsigned long rcvd,
 			     unsigned long sent, unsigned long seconds);
+/* The same line with Courier's ", stls=1" appended when the session ran over TLS. */
+void log_courier_pop3_logout_tls(const char *kind, const char *user, const char *ip,
+				 const char *port, unsigned long top, unsigned long retr,
+				 unsigned long rcvd, unsigned long sent, unsigned long seconds, int stls);
 void log_courier_connection(const char *ip, const char *port);
 
 #endif

@@ -25,7 +25,7 @@ static void usage(void)
 /* -c: create the Maildir (root with tmp/ new/ cur/) when it does not exist. */
 static int make_maildir(const char *dir)
 {
-	static const char *const subs[] = { "tmp", "new", "cur" };
+	static const char *const subs[] = {"tmp", "new", "cur"};
 	char path[4096];
 
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)

@@ -33,7 +33,7 @@ int maildir_deliver_begin(struct maildir_deliver *d, const char *dir, const char
 }
 
 int maildir_deliver_write(struct maildir_deliver *d, const void *data, size_t len,
-			  const char **error_r)
+                          const char **error_r)
 {
 	const char *p = data;
 
@@ -97,7 +97,7 @@ static void final_name(struct buf *name, uint64_t size, int to_cur, unsigned fla
 }
 
 int maildir_deliver_commit(struct maildir_deliver *d, int to_cur, unsigned flags, char **name_r,
-			   const char **error_r)
+                           const char **error_r)
 {
 	struct buf name = BUF_INIT, dst = BUF_INIT;
 	int ret = -1;
@@ -134,7 +134,7 @@ fail:
 }
 
 int maildir_deliver_buffer(const char *dir, const void *data, size_t len, int to_cur,
-			   unsigned flags, char **name_r, const char **error_r)
+                           unsigned flags, char **name_r, const char **error_r)
 {
 	struct maildir_deliver d;
 
@@ -148,7 +148,7 @@ int maildir_deliver_buffer(const char *dir, const void *data, size_t len, int to
 }
 
 static int copy_by_data(const char *src, const char *dst_dir, unsigned flags, char **name_r,
-			const char **error_r)
+                        const char **error_r)
 {
 	struct maildir_deliver d;
 	char buf[65536];
@@ -179,7 +179,7 @@ static int copy_by_data(const char *src, const char *dst_dir, unsigned flags, ch
 }
 
 int maildir_deliver_copy(const char *src_dir, const char *src_name, const char *dst_dir,
-			 unsigned flags, char **name_r, const char **error_r)
+                         unsigned flags, char **name_r, const char **error_r)
 {
 	struct buf src = BUF_INIT, name = BUF_INIT, dst = BUF_INIT;
 	struct stat st;
@@ -208,8 +208,8 @@ out:
 	return ret;
 }
 
-int maildir_deliver_set_flags(const char *dir, const char *name, unsigned flags,
-			      char **new_name_r, const char **error_r)
+int maildir_deliver_set_flags(const char *dir, const char *name, unsigned flags, char **new_name_r,
+                              const char **error_r)
 {
 	struct maildir_name mn;
 	struct buf newname = BUF_INIT, from = BUF_INIT, to = BUF_INIT;
@@ -217,7 +217,7 @@ int maildir_deliver_set_flags(const char *dir, const char *name, unsigned flags,
 
 	if (maildir_name_parse(name, &mn, error_r) < 0)
 		return -1;
-	maildir_name_with_flags(&newname, name, mn.base_len, flags & MAILDIR_FLAGS_ALL);
+	maildir_name_rename_flags(&newname, name, mn.base_len, flags & MAILDIR_FLAGS_ALL);
 	if (strcmp(buf_cstr(&newname), name) == 0) {
 		*new_name_r = buf_steal(&newname);
 		return 0;
@@ -226,7 +226,7 @@ int maildir_deliver_set_flags(const char *dir, const char *name, unsigned flags,
 	buf_printf(&to, "%s/cur/%s", dir, buf_cstr(&newname));
 	if (rename(buf_cstr(&from), buf_cstr(&to)) < 0) {
 		*error_r = errno == ENOENT ? "message renamed or expunged by another session"
-					   : "renaming message failed";
+		                           : "renaming message failed";
 		goto out;
 	}
 	*new_name_r = buf_steal(&newname);

@@ -19,29 +19,29 @@ struct maildir_deliver {
 int maildir_deliver_begin(struct maildir_deliver *d, const char *dir, const char **error_r);
 /* Append bytes. Returns 0 or -1 (errno kept: ENOSPC, EDQUOT...). */
 int maildir_deliver_write(struct maildir_deliver *d, const void *data, size_t len,
-			  const char **error_r);
+                          const char **error_r);
 /* fsync, then rename to dir/new/<base>,S=<size> (to_cur = 0; flags ignored) or
  * dir/cur/<base>,S=<size>:2,<flags>. name_r (may be NULL) gets the final file name, which the
  * caller frees. On failure the tmp file is removed. Returns 0 or -1 with error_r. */
 int maildir_deliver_commit(struct maildir_deliver *d, int to_cur, unsigned flags, char **name_r,
-			   const char **error_r);
+                           const char **error_r);
 /* Give up: remove the tmp file. Safe after a failed commit. */
 void maildir_deliver_abort(struct maildir_deliver *d);
 
 /* Deliver a whole buffer in one call. */
 int maildir_deliver_buffer(const char *dir, const void *data, size_t len, int to_cur,
-			   unsigned flags, char **name_r, const char **error_r);
+                           unsigned flags, char **name_r, const char **error_r);
 
 /* Copy the message src_dir/cur/src_name into dst_dir/cur/ with a new unique name (keeping the
  * size) and flags: a hard link when both are on one file system, else a copy through tmp/.
  * Returns 0 or -1 with error_r (ENOENT: the source was expunged meanwhile). */
 int maildir_deliver_copy(const char *src_dir, const char *src_name, const char *dst_dir,
-			 unsigned flags, char **name_r, const char **error_r);
+                         unsigned flags, char **name_r, const char **error_r);
 
 /* Rename dir/cur/name to carry flags. new_name_r gets the new name (caller frees; equal to
  * name when nothing changed). ENOENT means another session renamed or expunged it: rescan. */
-int maildir_deliver_set_flags(const char *dir, const char *name, unsigned flags,
-			      char **new_name_r, const char **error_r);
+int maildir_deliver_set_flags(const char *dir, const char *name, unsigned flags, char **new_name_r,
+                              const char **error_r);
 
 /* Unlink dir/cur/name. A file already gone counts as expunged (returns 0). */
 int maildir_deliver_expunge(const char *dir, const char *name, const char **error_r);

@@ -70,7 +70,7 @@ static int write_all(int fd, const char *p, size_t len)
 }
 
 int maildir_file_write_atomic(const char *dir, const char *name, const void *data, size_t len,
-			      const char **error_r)
+                              const char **error_r)
 {
 	struct buf tmp = BUF_INIT, dst = BUF_INIT;
 	int fd, ret = -1, saved;
@@ -144,7 +144,7 @@ int maildir_file_lock(const char *dir, const char *name, unsigned timeout_ms, co
 			break;
 		}
 		/* Polling with a growing step: F_SETLKW cannot time out without signals. */
-		struct timespec ts = { 0, (long)step * 1000000L };
+		struct timespec ts = {0, (long)step * 1000000L};
 		nanosleep(&ts, NULL);
 		waited += step;
 		if (step < 20)
@@ -177,7 +177,7 @@ const char *maildir_file_hostname(void)
 		for (const char *p = raw; *p != '\0' && n + 5 < sizeof(host); p++) {
 			if (*p == '/' || *p == ':' || *p == ',') {
 				n += (size_t)snprintf(host + n, sizeof(host) - n, "\\%03o",
-						      (unsigned char)*p);
+				                      (unsigned char)*p);
 			} else {
 				host[n++] = *p;
 			}
@@ -207,5 +207,5 @@ void maildir_file_unique(struct buf *out)
 
 	gettimeofday(&tv, NULL);
 	maildir_name_generate(out, tv.tv_sec, (long)tv.tv_usec, getpid(), maildir_file_next_seq(),
-			      maildir_file_hostname(), MAILDIR_SIZE_UNKNOWN);
+	                      maildir_file_hostname(), MAILDIR_SIZE_UNKNOWN);
 }

@@ -16,7 +16,7 @@ int maildir_file_read(const char *dir, const char *name, struct buf *out, const 
 /* Replace dir/name with data: write dir/tmp/<unique>, fsync, rename over dir/name. A crash
  * leaves at worst a stray file in tmp/. Returns 0 or -1 (errno kept) with error_r set. */
 int maildir_file_write_atomic(const char *dir, const char *name, const void *data, size_t len,
-			      const char **error_r);
+                              const char **error_r);
 
 /* Take an exclusive fcntl lock on dir/name (created 0600 if missing), waiting up to
  * timeout_ms. Returns the lock fd (release with maildir_file_unlock), or -1 with error_r. */

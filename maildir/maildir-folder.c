@@ -74,7 +74,7 @@ static int folder_path(const char *root, const char *name, struct buf *path, con
 int maildir_folder_create(const char *root, const char *name, const char **error_r)
 {
 	struct buf path = BUF_INIT, sub = BUF_INIT;
-	static const char *const subs[] = { "tmp", "new", "cur" };
+	static const char *const subs[] = {"tmp", "new", "cur"};
 	int ret = -1, fd;
 
 	if (folder_path(root, name, &path, error_r) < 0)
@@ -126,7 +126,8 @@ int maildir_folder_delete(const char *root, const char *name, const char **error
 	maildir_file_unique(&trash);
 	buf_puts(&trash, ".deleted");
 	if (rename(buf_cstr(&path), buf_cstr(&trash)) < 0) {
-		*error_r = errno == ENOENT ? "folder does not exist" : "renaming folder away failed";
+		*error_r =
+		    errno == ENOENT ? "folder does not exist" : "renaming folder away failed";
 		goto out;
 	}
 	/* Gone for every client already; a failure here leaves only a stray tree in tmp/. */
@@ -142,7 +143,7 @@ out:
 }
 
 int maildir_folder_rename(const char *root, const char *oldname, const char *newname,
-			  const char **error_r)
+                          const char **error_r)
 {
 	struct buf from = BUF_INIT, to = BUF_INIT, prefix = BUF_INIT;
 	size_t oldlen = strlen(oldname);

@@ -32,7 +32,7 @@ int maildir_folder_delete(const char *root, const char *name, const char **error
 /* Rename root/.old to root/.new and every child .old.x to .new.x. The target must not exist
  * and must not be inside the source. */
 int maildir_folder_rename(const char *root, const char *oldname, const char *newname,
-			  const char **error_r);
+                          const char **error_r);
 
 /* All folder names (directories ".x" with a valid name) under root, sorted; caller frees each
  * name and the array. */

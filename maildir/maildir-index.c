@@ -40,7 +40,8 @@ static int load_uiddb(const char *dir, struct maildir_uiddb *db, int quiet, cons
 	}
 	if (maildir_uiddb_parse(db, &data, &perr) < 0) {
 		if (!quiet)
-			log_warnx("%s/%s: %s: assigning a new UIDVALIDITY", dir, MAILDIR_UIDDB_FILE, perr);
+			log_warnx("%s/%s: %s: assigning a new UIDVALIDITY", dir, MAILDIR_UIDDB_FILE,
+			          perr);
 		uint32_t old = db->uidvalidity;
 		maildir_uiddb_free(db);
 		db->uidvalidity = old;
@@ -75,7 +76,7 @@ static int uid_cmp(const void *pa, const void *pb)
 
 /* Move the scan into the index, sorted by UID. */
 static void install(struct maildir_index *idx, struct maildir_scan *scan, uint32_t uidv,
-		    uint32_t next)
+                    uint32_t next)
 {
 	if (scan->n > 1)
 		qsort(scan->v, scan->n, sizeof(*scan->v), uid_cmp);
@@ -105,7 +106,7 @@ static void union_scans(struct maildir_scan *scan, const struct maildir_scan *ot
  * a record of a message that still exists would give it a new UID. Returns how many were
  * found (and added to scan). */
 static size_t probe_vanished(const char *dir, struct maildir_scan *scan,
-			     const struct maildir_uiddb *db)
+                             const struct maildir_uiddb *db)
 {
 	struct buf name = BUF_INIT;
 	size_t found = 0;
@@ -163,7 +164,7 @@ static int rec_uid_cmp(const void *pa, const void *pb)
  * the files are still there); a later quiet sync drops the ones really expunged. They are not
  * put in the session's index. */
 static void keep_missing(struct maildir_uiddb *out, const struct maildir_uiddb *db,
-			 const struct maildir_scan *scan)
+                         const struct maildir_scan *scan)
 {
 	for (size_t i = 0; i < db->n; i++) {
 		if (maildir_scan_find(scan, db->v[i].base, db->v[i].base_len) == NULL)
@@ -185,7 +186,8 @@ static int sync_locked(struct maildir_index *idx, struct maildir_scan *first, co
 	maildir_uiddb_init(&out);
 	maildir_scan_init(&scan);
 	started = time(NULL);
-	if (cur_mtime(idx->dir, &cur_before) < 0 || maildir_scan_cur(idx->dir, &scan, error_r) < 0) {
+	if (cur_mtime(idx->dir, &cur_before) < 0 ||
+	    maildir_scan_cur(idx->dir, &scan, error_r) < 0) {
 		*error_r = "reading cur/ failed";
 		goto out;
 	}
@@ -223,10 +225,14 @@ static int sync_locked(struct maildir_index *idx, struct maildir_scan *first, co
 	if (out.n > 1)
 		qsort(out.v, out.n, sizeof(*out.v), rec_uid_cmp);
 	maildir_uiddb_format(&out, &text);
-	if (maildir_file_write_atomic(idx->dir, MAILDIR_UIDDB_FILE, text.data, text.len,
-				      error_r) < 0)
+	if (maildir_file_write_atomic(idx->dir, MAILDIR_UIDDB_FILE, text.data, text.len, error_r) <
+	    0)
 		goto out;
 	idx->rewrote = 1;
+	/* Courier purges tmp/ when it scans; doing it only when the folder changed keeps the
+	 * unchanged-folder sync at one readdir of new/ and cur/. */
+	const char *perr;
+	(void)maildir_scan_purge_tmp(idx->dir, time(NULL), MAILDIR_TMP_MAX_AGE, &perr);
 	install(idx, &scan, out.uidvalidity, out.nextuid);
 	ret = 0;
 out:
@@ -264,8 +270,8 @@ int maildir_index_sync(struct maildir_index *idx, const char **error_r)
 			goto out;
 		}
 	}
-	lockfd = maildir_file_lock(idx->dir, MAILDIR_UIDDB_LOCK, MAILDIR_INDEX_LOCK_TIMEOUT_MS,
-				   error_r);
+	lockfd =
+	    maildir_file_lock(idx->dir, MAILDIR_UIDDB_LOCK, MAILDIR_INDEX_LOCK_TIMEOUT_MS, error_r);
 	if (lockfd < 0)
 		goto out;
 	ret = sync_locked(idx, &scan, error_r);

@@ -10,13 +10,13 @@
 #define MAILDIR_INDEX_LOCK_TIMEOUT_MS 10000
 
 struct maildir_index {
-	char *dir;             /* the folder's maildir (owned) */
+	char *dir; /* the folder's maildir (owned) */
 	uint32_t uidvalidity;
-	uint32_t nextuid;      /* UIDNEXT */
+	uint32_t nextuid;         /* UIDNEXT */
 	struct maildir_scan msgs; /* sorted by uid, every uid > 0 and unique */
-	unsigned assigned;     /* UIDs newly assigned by the last sync */
-	int rewrote;           /* the last sync rewrote the uiddb */
-	int recovered;         /* the last sync replaced a lost or corrupt uiddb */
+	unsigned assigned;        /* UIDs newly assigned by the last sync */
+	int rewrote;              /* the last sync rewrote the uiddb */
+	int recovered;            /* the last sync replaced a lost or corrupt uiddb */
 };
 
 void maildir_index_init(struct maildir_index *idx, const char *dir);
@@ -26,8 +26,9 @@ void maildir_index_free(struct maildir_index *idx);
  * keep their UIDs, unknown ones get nextuid++ in file-name order, vanished ones are dropped.
  * When nothing changed this costs one readdir of new/ and cur/ and one read of the uiddb.
  * Otherwise the uiddb is re-read, merged and rewritten (temp + fsync + rename) under the
- * fcntl lock. A missing or corrupt uiddb gets a new, higher UIDVALIDITY (logged) and all
- * messages new UIDs. Returns 0, or -1 with error_r (the index is then unchanged). */
+ * fcntl lock, and tmp/ is purged of files older than 36 hours. A missing or corrupt uiddb gets a
+ * new, higher UIDVALIDITY (logged) and all messages new UIDs. Returns 0, or -1 with error_r (the
+ * index is then unchanged). */
 int maildir_index_sync(struct maildir_index *idx, const char **error_r);
 
 /* The message with this UID, or NULL. */

@@ -74,7 +74,7 @@ static size_t msg_find(const struct maildir_keywords *k, const char *base, int *
 }
 
 const struct maildir_keywords_msg *maildir_keywords_get(const struct maildir_keywords *k,
-							const char *base)
+                                                        const char *base)
 {
 	int found;
 	size_t at = msg_find(k, base, &found);
@@ -107,7 +107,8 @@ static void msg_put(struct maildir_keywords *k, const char *base, unsigned *kw, 
 		if (n == 0) {
 			free(k->msgs[at].base);
 			free(kw);
-			memmove(&k->msgs[at], &k->msgs[at + 1], (k->nmsgs - at - 1) * sizeof(*k->msgs));
+			memmove(&k->msgs[at], &k->msgs[at + 1],
+			        (k->nmsgs - at - 1) * sizeof(*k->msgs));
 			k->nmsgs--;
 			return;
 		}
@@ -126,7 +127,7 @@ static void msg_put(struct maildir_keywords *k, const char *base, unsigned *kw, 
 }
 
 int maildir_keywords_set(struct maildir_keywords *k, const char *base, const char *const *names,
-			 const char **error_r)
+                         const char **error_r)
 {
 	size_t n = 0;
 	unsigned *kw;
@@ -176,7 +177,7 @@ static int parse_msg_line(struct maildir_keywords *k, char *line)
 }
 
 int maildir_keywords_parse(struct maildir_keywords *k, const char *data, size_t len,
-			   const char **error_r)
+                           const char **error_r)
 {
 	struct buf copy = BUF_INIT;
 	char *p, *end, *nl;
@@ -198,8 +199,8 @@ int maildir_keywords_parse(struct maildir_keywords *k, const char *data, size_t 
 			if (*p == '\0') {
 				in_names = 0;
 			} else if (!name_ok(p, strlen(p)) ||
-				   maildir_keywords_name_index(k, p, 0) >= 0 ||
-				   maildir_keywords_name_index(k, p, 1) < 0) {
+			           maildir_keywords_name_index(k, p, 0) >= 0 ||
+			           maildir_keywords_name_index(k, p, 1) < 0) {
 				*error_r = "courierimapkeywords: bad or duplicate keyword name";
 				goto out;
 			}
@@ -245,7 +246,7 @@ void maildir_keywords_format(const struct maildir_keywords *k, struct buf *out)
 
 /* Apply one update file: its lines are the message's complete keyword set. */
 static void apply_update(struct maildir_keywords *k, const char *kwdir, const char *file,
-			 const char *base)
+                         const char *base)
 {
 	struct buf data = BUF_INIT;
 	const char *err;
@@ -298,7 +299,8 @@ int maildir_keywords_load(const char *dir, struct maildir_keywords *k, const cha
 			rewinddir(dp);
 			while ((d = readdir(dp)) != NULL) {
 				const char *base = d->d_name;
-				if (base[0] == ':' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+				if (base[0] == ':' || strcmp(base, ".") == 0 ||
+				    strcmp(base, "..") == 0)
 					continue;
 				if (base[0] == '.') {
 					if (pass != 0 || (base = strchr(base + 1, '.')) == NULL)
@@ -340,7 +342,7 @@ int maildir_keywords_save(const char *dir, const struct maildir_keywords *k, con
 	if (kwdir_make(dir, &kwdir, error_r) == 0) {
 		maildir_keywords_format(k, &text);
 		ret = maildir_file_write_atomic(dir, MAILDIR_KEYWORDS_DIR "/:list", text.data,
-						text.len, error_r);
+		                                text.len, error_r);
 	}
 	buf_free(&kwdir);
 	buf_free(&text);
@@ -348,7 +350,7 @@ int maildir_keywords_save(const char *dir, const struct maildir_keywords *k, con
 }
 
 int maildir_keywords_save_msg(const char *dir, const char *base, const char *const *names,
-			      const char **error_r)
+                              const char **error_r)
 {
 	struct buf kwdir = BUF_INIT, text = BUF_INIT, rel = BUF_INIT;
 	int ret = -1;

@@ -91,7 +91,7 @@ static int decode_shift(const char **pp, struct buf *out, const char **error_r)
 	for (; *p != '-'; p++) {
 		if ((v = b64_value(*p)) < 0) {
 			*error_r = *p == '\0' ? "modified UTF-7: unterminated shift"
-					      : "modified UTF-7: bad base64 character";
+			                      : "modified UTF-7: bad base64 character";
 			return -1;
 		}
 		bits = (bits << 6) | (uint32_t)v;

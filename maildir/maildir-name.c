@@ -97,7 +97,7 @@ void maildir_name_with_flags(struct buf *out, const char *base, size_t base_len,
 }
 
 void maildir_name_generate(struct buf *out, time_t t, long usec, pid_t pid, unsigned seq,
-			   const char *host, uint64_t size)
+                           const char *host, uint64_t size)
 {
 	buf_printf(out, "%lld.M%ldP%ldQ%u.", (long long)t, usec, (long)pid, seq);
 	for (const char *p = host; *p != '\0'; p++) {
@@ -122,4 +122,27 @@ time_t maildir_name_time(const char *name)
 		v = v * 10 + (*name - '0');
 	}
 	return (time_t)v;
+}
+
+void maildir_name_rename_flags(struct buf *out, const char *name, size_t base_len, unsigned flags)
+{
+	char seen[128] = {0}, letters[6];
+	const char *info = name + base_len;
+
+	if (strncmp(info, ":2,", 3) == 0) {
+		for (const char *p = info + 3; *p != '\0'; p++) {
+			unsigned char c = (unsigned char)*p;
+			if (c > 0x20 && c < 0x7f && c != '/' && strchr(flag_letters, c) == NULL)
+				seen[c] = 1;
+		}
+	}
+	maildir_name_flags_str(flags, letters);
+	for (const char *p = letters; *p != '\0'; p++)
+		seen[(unsigned char)*p] = 1;
+	buf_append(out, name, base_len);
+	buf_puts(out, ":2,");
+	for (int c = 0x21; c < 0x7f; c++) {
+		if (seen[c])
+			buf_putc(out, (char)c);
+	}
 }

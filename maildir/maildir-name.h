@@ -22,10 +22,10 @@ enum maildir_flag {
 #define MAILDIR_NAME_MAX 255
 
 struct maildir_name {
-	size_t base_len;  /* bytes before ":2," (or the whole name when there is no info part) */
-	unsigned flags;   /* enum maildir_flag bits */
-	uint64_t size;    /* from ",S=", else MAILDIR_SIZE_UNKNOWN */
-	int has_info;     /* the name carries ":2," */
+	size_t base_len; /* bytes before ":2," (or the whole name when there is no info part) */
+	unsigned flags;  /* enum maildir_flag bits */
+	uint64_t size;   /* from ",S=", else MAILDIR_SIZE_UNKNOWN */
+	int has_info;    /* the name carries ":2," */
 };
 
 /* Parse a file name from new/ or cur/. Unknown flag letters (Dovecot keywords a-z, other
@@ -42,11 +42,16 @@ unsigned maildir_name_flags_parse(const char *letters);
 /* Append base + ":2," + flags to out. */
 void maildir_name_with_flags(struct buf *out, const char *base, size_t base_len, unsigned flags);
 
+/* Like maildir_name_with_flags, for a rename of name: letters of name's info part that are
+ * not standard flags (Dovecot keyword letters a-z, other tools' flags) are kept, and all
+ * letters are written in ASCII order, so a flag change never loses another program's data. */
+void maildir_name_rename_flags(struct buf *out, const char *name, size_t base_len, unsigned flags);
+
 /* Append a unique base name: "<time>.M<usec>P<pid>Q<seq>.<host>" and, when size is not
  * MAILDIR_SIZE_UNKNOWN, ",S=<size>". host is escaped as the Maildir spec says ('/' -> \057,
  * ':' -> \072) so the name stays one path component without an info separator. */
 void maildir_name_generate(struct buf *out, time_t t, long usec, pid_t pid, unsigned seq,
-			   const char *host, uint64_t size);
+                           const char *host, uint64_t size);
 
 /* The leading decimal timestamp of a name (0 when absent): pop3d sorts by it. */
 time_t maildir_name_time(const char *name);

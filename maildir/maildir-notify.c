@@ -12,8 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define WATCH_MASK (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | \
-		    IN_DELETE_SELF | IN_MOVE_SELF)
+#define WATCH_MASK                                                                                 \
+	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF |        \
+	 IN_MOVE_SELF)
 
 static int sub_mtime(const char *dir, const char *sub, struct timespec *ts)
 {
@@ -47,7 +48,7 @@ static void fall_back(struct maildir_notify *n, const char *why)
 	if (!logged) {
 		/* Once per process: a full inotify table would otherwise flood the log. */
 		log_warn("inotify unavailable (%s), polling maildirs every %d s", why,
-			 MAILDIR_NOTIFY_POLL_SECS);
+		         MAILDIR_NOTIFY_POLL_SECS);
 		logged = 1;
 	}
 	if (n->fd >= 0)
@@ -57,7 +58,7 @@ static void fall_back(struct maildir_notify *n, const char *why)
 }
 
 int maildir_notify_init(struct maildir_notify *n, const char *dir, unsigned flags,
-			const char **error_r)
+                        const char **error_r)
 {
 	memset(n, 0, sizeof(*n));
 	n->fd = -1;

@@ -9,7 +9,7 @@ enum maildir_notify_flags {
 };
 
 struct maildir_notify {
-	int fd;  /* inotify fd, or -1 when polling */
+	int fd; /* inotify fd, or -1 when polling */
 	int polling;
 	char *dir;
 	struct timespec new_mtime, cur_mtime;
@@ -18,7 +18,7 @@ struct maildir_notify {
 /* Start watching dir. Never fails for lack of inotify: it falls back to polling. Returns 0,
  * or -1 with error_r when dir/new or dir/cur cannot be examined. */
 int maildir_notify_init(struct maildir_notify *n, const char *dir, unsigned flags,
-			const char **error_r);
+                        const char **error_r);
 void maildir_notify_deinit(struct maildir_notify *n);
 
 /* An fd that becomes readable on a change (poll it for POLLIN), or -1 when polling: then call

@@ -6,9 +6,12 @@
 #include "log.h"
 #include "xalloc.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 void maildir_pop3list_init(struct maildir_pop3list *l)
 {
@@ -93,7 +96,7 @@ static int parse_line(struct maildir_pop3list *l, const char *line, const char *
 }
 
 int maildir_pop3list_parse(struct maildir_pop3list *l, const char *data, size_t len,
-			   const char **error_r)
+                           const char **error_r)
 {
 	const char *p = data, *end = data + len, *nl;
 	uint64_t next, uidv;
@@ -137,7 +140,7 @@ void maildir_pop3list_format(const struct maildir_pop3list *l, struct buf *out)
 	for (size_t i = 0; i < l->n; i++) {
 		const struct maildir_pop3_msg *m = &l->v[i];
 		buf_printf(out, "%s %llu %u:%u:%d\n", m->name, (unsigned long long)m->size, m->uid,
-			   m->uidv, m->utf8 ? 1 : 0);
+		           m->uidv, m->utf8 ? 1 : 0);
 	}
 }
 
@@ -189,6 +192,41 @@ static int load(const char *dir, struct maildir_pop3list *l, int *fresh_r, const
 	return 0;
 }
 
+/* The size POP3 reports: bytes on the wire, each bare LF sent as CRLF (what Courier's pop3d
+ * counts and caches, so LIST agrees with it). Read once per new message, then cached. */
+static int pop3_size(const char *dir, const char *name, uint64_t *size_r)
+{
+	struct buf path = BUF_INIT;
+	char buf[65536];
+	uint64_t size = 0;
+	ssize_t n;
+	char prev = '\0';
+	int fd;
+
+	buf_printf(&path, "%s/cur/%s", dir, name);
+	fd = open(buf_cstr(&path), O_RDONLY | O_CLOEXEC);
+	buf_free(&path);
+	if (fd < 0)
+		return -1; /* expunged meanwhile */
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			return -1;
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == '\n' && prev != '\r')
+				size++;
+			prev = buf[i];
+		}
+		size += (uint64_t)n;
+	}
+	close(fd);
+	*size_r = size;
+	return 0;
+}
+
 /* Merge scan into the loaded list; returns 1 when the file needs rewriting. */
 static int merge(const char *dir, struct maildir_pop3list *l, struct maildir_scan *scan)
 {
@@ -201,8 +239,21 @@ static int merge(const char *dir, struct maildir_pop3list *l, struct maildir_sca
 	for (size_t i = 0; i < l->n; i++) {
 		struct maildir_pop3_msg *m = &l->v[i];
 		struct maildir_entry *e = maildir_scan_find(scan, m->name, m->base_len);
-		if (e == NULL || e->uid != 0) {
-			changed = 1; /* vanished, or a duplicate line */
+		if (e == NULL) {
+			/* readdir can miss a file an IMAP session renames meanwhile: look for it
+			 * by name before giving its UIDL up. */
+			struct buf found = BUF_INIT;
+			changed = 1;
+			if (maildir_scan_probe(dir, m->name, m->base_len, &found)) {
+				struct maildir_pop3_msg *o = push(&out);
+				*o = *m;
+				o->name = buf_steal(&found);
+			}
+			buf_free(&found);
+			continue;
+		}
+		if (e->uid != 0) {
+			changed = 1; /* a duplicate line */
 			continue;
 		}
 		e->uid = 1; /* seen */
@@ -215,12 +266,13 @@ static int merge(const char *dir, struct maildir_pop3list *l, struct maildir_sca
 	size_t first_new = out.n;
 	for (size_t i = 0; i < scan->n; i++) {
 		struct maildir_entry *e = &scan->v[i];
-		if (e->uid != 0 || maildir_scan_entry_size(dir, e) < 0)
+		uint64_t size;
+		if (e->uid != 0 || pop3_size(dir, e->name, &size) < 0)
 			continue;
 		struct maildir_pop3_msg *o = push(&out);
 		o->name = xstrdup(e->name);
 		o->base_len = e->base_len;
-		o->size = e->size;
+		o->size = size;
 		changed = 1;
 	}
 	/* New messages are numbered in POP3 order so UIDLs grow with delivery time. */

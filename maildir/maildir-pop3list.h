@@ -33,7 +33,7 @@ void maildir_pop3list_free(struct maildir_pop3list *l);
 /* Parse the file bytes (no I/O). Lines in older formats without ":<isutf8>" are accepted.
  * Returns 0 or -1 with error_r; the list is then empty. */
 int maildir_pop3list_parse(struct maildir_pop3list *l, const char *data, size_t len,
-			   const char **error_r);
+                           const char **error_r);
 void maildir_pop3list_format(const struct maildir_pop3list *l, struct buf *out);
 
 /* Append the UIDL string of m to out. */
@@ -45,7 +45,8 @@ void maildir_pop3list_sort(struct maildir_pop3list *l);
 /* Build the POP3 view of dir: scan new/ and cur/, keep each known message's uid:uidv (matched
  * by base name, so flag changes keep the UIDL), give new messages nextuid++ in POP3 order with
  * the list's uidv (time of creation for a new list; a corrupt list is replaced and logged),
- * take sizes from the list, ",S=" or stat, and rewrite the file (temp + fsync + rename,
- * under a lock) when anything changed. Returns 0 or -1 with error_r. */
+ * take sizes from the list, or for a new message read it once and count bare LFs as CRLF (as
+ * Courier's pop3d does, so LIST and STAT agree with it), and rewrite the file (temp + fsync +
+ * rename, under a lock) when anything changed. Returns 0 or -1 with error_r. */
 int maildir_pop3list_sync(const char *dir, struct maildir_pop3list *l, const char **error_r);
 #endif

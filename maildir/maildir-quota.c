@@ -53,7 +53,7 @@ void maildir_quota_spec_format(const struct maildir_quota_spec *spec, struct buf
 		buf_printf(out, "%lluS", (unsigned long long)spec->bytes);
 	if (spec->count != 0)
 		buf_printf(out, "%s%lluC", spec->bytes != 0 ? "," : "",
-			   (unsigned long long)spec->count);
+		           (unsigned long long)spec->count);
 }
 
 static int parse_i64(const char **p, const char *end, int64_t *v_r)
@@ -80,8 +80,7 @@ static int parse_i64(const char **p, const char *end, int64_t *v_r)
 	return 0;
 }
 
-int maildir_quota_parse(const char *data, size_t len, struct maildir_quota *q,
-			const char **error_r)
+int maildir_quota_parse(const char *data, size_t len, struct maildir_quota *q, const char **error_r)
 {
 	const char *p = data, *end = data + len, *nl;
 	char header[256];
@@ -134,7 +133,7 @@ int maildir_quota_over(const struct maildir_quota *q, int64_t add_bytes, int64_t
 /* Add the sizes of dir/new and dir/cur. */
 static void count_folder(const char *dir, int64_t *bytes, int64_t *count)
 {
-	static const char *const subs[] = { "new", "cur" };
+	static const char *const subs[] = {"new", "cur"};
 	struct buf path = BUF_INIT;
 
 	for (size_t i = 0; i < 2; i++) {
@@ -166,7 +165,7 @@ static void count_folder(const char *dir, int64_t *bytes, int64_t *count)
 }
 
 int maildir_quota_recalc(const char *root, const struct maildir_quota_spec *spec,
-			 struct maildir_quota *q, const char **error_r)
+                         struct maildir_quota *q, const char **error_r)
 {
 	struct buf text = BUF_INIT, sub = BUF_INIT;
 	struct dirent *d;
@@ -202,10 +201,10 @@ int maildir_quota_recalc(const char *root, const struct maildir_quota_spec *spec
 }
 
 int maildir_quota_get(const char *root, const struct maildir_quota_spec *spec_override,
-		      struct maildir_quota *q, const char **error_r)
+                      struct maildir_quota *q, const char **error_r)
 {
 	struct buf data = BUF_INIT, path = BUF_INIT;
-	struct maildir_quota_spec spec = { 0, 0 };
+	struct maildir_quota_spec spec = {0, 0};
 	struct stat st;
 	const char *perr;
 	int st_read, recalc = 0;
@@ -225,9 +224,8 @@ int maildir_quota_get(const char *root, const struct maildir_quota_spec *spec_ov
 			recalc = 1;
 		} else if (maildir_quota_over(q, 0, 0)) {
 			buf_printf(&path, "%s/%s", root, MAILDIR_QUOTA_FILE);
-			if (q->lines > 1 ||
-			    (stat(buf_cstr(&path), &st) == 0 &&
-			     st.st_mtime + MAILDIR_QUOTA_RECALC_AGE <= time(NULL)))
+			if (q->lines > 1 || (stat(buf_cstr(&path), &st) == 0 &&
+			                     st.st_mtime + MAILDIR_QUOTA_RECALC_AGE <= time(NULL)))
 				recalc = 1;
 		}
 	}

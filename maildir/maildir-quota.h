@@ -33,7 +33,7 @@ void maildir_quota_spec_format(const struct maildir_quota_spec *spec, struct buf
 
 /* Parse maildirsize bytes: spec from line 1, usage = sum of the deltas. No I/O. */
 int maildir_quota_parse(const char *data, size_t len, struct maildir_quota *q,
-			const char **error_r);
+                        const char **error_r);
 
 /* 1 when adding bytes/count would exceed the quota, else 0. */
 int maildir_quota_over(const struct maildir_quota *q, int64_t add_bytes, int64_t add_count);
@@ -42,12 +42,12 @@ int maildir_quota_over(const struct maildir_quota *q, int64_t add_bytes, int64_t
  * multi-line, recalculate it from the folders (Trash excluded). spec_override (may be NULL)
  * replaces the file's quota, as deliverquota's argument does. Returns 0 or -1 with error_r. */
 int maildir_quota_get(const char *root, const struct maildir_quota_spec *spec_override,
-		      struct maildir_quota *q, const char **error_r);
+                      struct maildir_quota *q, const char **error_r);
 
 /* Recount root and every folder but .Trash (sizes from ",S=" else stat) and rewrite
  * maildirsize through tmp/ + rename. */
 int maildir_quota_recalc(const char *root, const struct maildir_quota_spec *spec,
-			 struct maildir_quota *q, const char **error_r);
+                         struct maildir_quota *q, const char **error_r);
 
 /* Append a delta line (O_APPEND, one write) when root/maildirsize exists; a missing file is
  * left missing (the next reader recalculates). */

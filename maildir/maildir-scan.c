@@ -78,7 +78,7 @@ void maildir_scan_sort(struct maildir_scan *scan)
 		qsort(scan->v, scan->n, sizeof(*scan->v), entry_cmp);
 	for (size_t i = 0; i < scan->n; i++) {
 		if (out > 0 && base_cmp(scan->v[out - 1].name, scan->v[out - 1].base_len,
-					scan->v[i].name, scan->v[i].base_len) == 0) {
+		                        scan->v[i].name, scan->v[i].base_len) == 0) {
 			free(scan->v[i].name);
 			continue;
 		}
@@ -88,7 +88,7 @@ void maildir_scan_sort(struct maildir_scan *scan)
 }
 
 struct maildir_entry *maildir_scan_find(const struct maildir_scan *scan, const char *base,
-					size_t base_len)
+                                        size_t base_len)
 {
 	size_t lo = 0, hi = scan->n;
 

@@ -40,7 +40,7 @@ int maildir_scan_folder(const char *dir, struct maildir_scan *scan, const char *
 
 /* Find a base name in a sorted scan; the entry or NULL. */
 struct maildir_entry *maildir_scan_find(const struct maildir_scan *scan, const char *base,
-					size_t base_len);
+                                        size_t base_len);
 
 /* Look for base in dir/cur/ under every standard flag combination (":2," + sorted DFRST
  * subsets), for a record readdir did not return: a file renamed by another session while we

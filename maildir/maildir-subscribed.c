@@ -80,7 +80,7 @@ int maildir_subscribed_remove(struct maildir_subscribed *s, const char *name)
 }
 
 int maildir_subscribed_parse(struct maildir_subscribed *s, const char *data, size_t len,
-			     const char **error_r)
+                             const char **error_r)
 {
 	const char *p = data, *end = data + len;
 
@@ -126,13 +126,14 @@ int maildir_subscribed_load(const char *root, struct maildir_subscribed *s, cons
 }
 
 int maildir_subscribed_save(const char *root, const struct maildir_subscribed *s,
-			    const char **error_r)
+                            const char **error_r)
 {
 	struct buf text = BUF_INIT;
 	int ret;
 
 	maildir_subscribed_format(s, &text);
-	ret = maildir_file_write_atomic(root, MAILDIR_SUBSCRIBED_FILE, text.data, text.len, error_r);
+	ret =
+	    maildir_file_write_atomic(root, MAILDIR_SUBSCRIBED_FILE, text.data, text.len, error_r);
 	buf_free(&text);
 	return ret;
 }

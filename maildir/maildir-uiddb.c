@@ -72,8 +72,8 @@ static int parse_header(struct maildir_uiddb *db, char *line, const char **error
 	uint32_t version, uidv, next;
 	char *p = line;
 
-	if (parse_u32(&p, &version) < 0 || *p++ != ' ' || parse_u32(&p, &uidv) < 0 ||
-	    *p++ != ' ' || parse_u32(&p, &next) < 0 || *p != '\0') {
+	if (parse_u32(&p, &version) < 0 || *p++ != ' ' || parse_u32(&p, &uidv) < 0 || *p++ != ' ' ||
+	    parse_u32(&p, &next) < 0 || *p != '\0') {
 		*error_r = "courierimapuiddb: malformed header line";
 		return -1;
 	}

@@ -72,3 +72,13 @@ pop3d_pop3_login_SOURCES = pop3d/pop3-login-main.c
 pop3d_pop3_login_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/login -I$(top_srcdir)/pop3d
 pop3d_pop3_login_LDADD = $(LOGIN_LIBS) pop3d/libpop3core.la lib/libhatotls.la lib/libhato.la \
 	$(GNUTLS_LIBS)
+
+# pop3d: the mail program run after login (Courier's pop3d), on the client connection.
+bin_PROGRAMS += pop3d/pop3d
+pop3d_pop3d_SOURCES = pop3d/pop3d-main.c \
+	pop3d/pop3-maildir.c pop3d/pop3-maildir.h \
+	pop3d/pop3d-io.c pop3d/pop3d-io.h
+pop3d_pop3d_CFLAGS = $(AM_CFLAGS)
+pop3d_pop3d_LDADD = pop3d/libpop3core.la maildir/libmaildir.la lib/libhato.la
+man_MANS += man/pop3d.8
+EXTRA_DIST += man/pop3d.8

@@ -7,7 +7,7 @@ PKGS="build-essential autoconf automake libtool pkg-config
 libgnutls28-dev nettle-dev libgdbm-dev libidn2-dev libcrypt-dev check
 gnutls-bin openssl curl python3 procps"
 # Extra tools the end-to-end and interop tests drive (real clients no one here wrote).
-TEST_PKGS="fetchmail isync clang strace"
+TEST_PKGS="fetchmail isync clang strace courier-authlib courier-authlib-userdb"
 
 want="$PKGS"
 [ "${1:-}" = "--test" ] && want="$PKGS $TEST_PKGS"
@@ -24,7 +24,17 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Courier's packages (installed only to prove file-format interop) must not start daemons.
+made_policy=
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	made_policy=1
+fi
 apt-get -o DPkg::Lock::Timeout=600 update -qq
 # shellcheck disable=SC2086
 apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing </dev/null
+rc=$?
+[ -n "$made_policy" ] && rm -f /usr/sbin/policy-rc.d
+[ "$rc" = 0 ] || exit "$rc"
 echo "install-deps: installed$missing"

@@ -85,8 +85,13 @@ static void read_passwd(const char *path, int vpopuid)
 		free(a->gecos);
 		free(a->home);
 		free(a->shell);
-		a->uid = vpop != NULL ? xasprintf("%lu", (unsigned long)vpop->pw_uid) : colon_field(line, 2);
-		a->gid = vpop != NULL ? xasprintf("%lu", (unsigned long)vpop->pw_gid) : colon_field(line, 3);
+		if (vpop != NULL) {
+			a->uid = xasprintf("%lu", (unsigned long)vpop->pw_uid);
+			a->gid = xasprintf("%lu", (unsigned long)vpop->pw_gid);
+		} else {
+			a->uid = colon_field(line, 2);
+			a->gid = colon_field(line, 3);
+		}
 		a->gecos = colon_field(line, 4);
 		for (char *c = a->gecos; *c != '\0'; c++) {
 			if (*c == '|')

@@ -26,6 +26,8 @@ static char *read_line(void)
 	return line;
 }
 
+#define B64_ALPHABET "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
 /* Decode leniently like MIME::Base64: characters outside the alphabet are skipped, '=' ends. */
 static void base64_decode_lenient(const char *in, struct buf *out)
 {
@@ -33,8 +35,7 @@ static void base64_decode_lenient(const char *in, struct buf *out)
 	struct base64_decode_ctx ctx;
 
 	for (; *in != '\0' && *in != '='; in++) {
-		if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", *in) !=
-		    NULL)
+		if (strchr(B64_ALPHABET, *in) != NULL)
 			buf_putc(&clean, *in);
 	}
 	if (clean.len % 4 == 1)

@@ -116,7 +116,8 @@ int main(int argc, char **argv)
 
 	progname = argv[0];
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		fprintf(stderr, "ERROR: Wrong userdb command.\n       (%s is a symbolic link)\n", path);
+		fprintf(stderr, "ERROR: Wrong userdb command.\n       (%s is a symbolic link)\n",
+			path);
 		return 1;
 	}
 	if (i < argc && strcmp(argv[i], "-show") == 0) {

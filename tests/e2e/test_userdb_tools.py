@@ -13,10 +13,12 @@ import ctypes.util
 import os
 import pathlib
 import secrets
+import select
 import shutil
 import stat
 import subprocess
 import tempfile
+import time
 import unittest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
@@ -314,6 +316,38 @@ class UserdbTools(unittest.TestCase):
             self.assertEqual((r.returncode, r.stdout, r.stderr),
                              (1, b"", str(ours("userdbpw")).encode() + b": invalid argument.\n"))
         self.assertEqual(run([ours("userdbpw"), "-hmac-md5"], b"", check=False).returncode, 1)
+
+    @staticmethod
+    def tty_dialogue(tool, lines):
+        master, slave = os.openpty()
+        try:
+            p = subprocess.Popen([str(tool), "-hmac-md5"], stdin=slave, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+            os.close(slave)
+            for line in lines:
+                time.sleep(0.2)  # let the program turn echo off before we type
+                os.write(master, line)
+            out, err = p.communicate(timeout=30)
+            echoed = b""
+            if select.select([master], [], [], 0.5)[0]:
+                try:
+                    echoed = os.read(master, 4096)
+                except OSError:
+                    pass
+            return p.returncode, out, err, echoed
+        finally:
+            os.close(master)
+
+    def test_userdbpw_terminal_dialogue(self):
+        # On a terminal: prompts on stderr, no echo, asks again after a mismatch, as Courier's.
+        lines = [b"tanstaaftanstaaf\n", b"wrong\n", b"tanstaaftanstaaf\n", b"tanstaaftanstaaf\n"]
+        want = (0, HMAC_VECTORS["-hmac-md5"].encode() + b"\n",
+                b"Password: \nReenter password: \nPasswords don't match.\n\n"
+                b"Password: \nReenter password: \n")
+        for tool in (ours("userdbpw"), theirs("userdbpw")):
+            rc, out, err, echoed = self.tty_dialogue(tool, lines)
+            self.assertEqual((rc, out, err), want, tool)
+            self.assertNotIn(b"tanstaaf", echoed, tool)
 
     def test_userdbpw_crypt_forms(self):
         import warnings

@@ -47,6 +47,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    rfc822_date_parse(date.value, date.value_len, &d) == 0 &&
 	    (d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31))
 		abort();
+	{
+		static const char *const names[] = { "subject", "From", "content-type" };
+		struct buf crlf = BUF_INIT;
+
+		/* The CRLF form has exactly the sizes BODYSTRUCTURE reports, and no bare LF. */
+		mime_append_crlf(&crlf, msg + root->body_offset, size - root->body_offset);
+		if (crlf.len != root->body_size)
+			abort();
+		buf_reset(&crlf);
+		mime_header_filter(&crlf, msg, root->body_offset, names, 3, (size & 1) != 0);
+		for (size_t i = 0; i < crlf.len; i++) {
+			if (crlf.data[i] == '\n' && (i == 0 || crlf.data[i - 1] != '\r'))
+				abort();
+		}
+		buf_free(&crlf);
+	}
 	mime_envelope_write(&out, arena, msg, root->body_offset);
 	mime_bodystructure_write(&out, arena, root, msg, true);
 	mime_bodystructure_write(&out, arena, root, msg, false);

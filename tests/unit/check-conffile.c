@@ -277,6 +277,27 @@ START_TEST(test_conffile_name_limit)
 }
 END_TEST
 
+START_TEST(test_conffile_name_length)
+{
+	struct conffile *cf = conffile_new();
+	struct buf b = BUF_INIT;
+	const char *error = NULL;
+	char name[258];
+
+	memset(name, 'N', 256);
+	name[256] = '\0';
+	buf_printf(&b, "%s=1\n", name);
+	ck_assert_int_eq(parse_buf(cf, &b, &error), 0);
+	ck_assert_str_eq(conffile_get(cf, name), "1");
+	buf_reset(&b);
+	buf_printf(&b, "\n%sN=1\n", name);
+	ck_assert_int_eq(parse_buf(cf, &b, &error), -1);
+	ck_assert_str_eq(error, "big.conf:2: name longer than 256 bytes");
+	buf_free(&b);
+	conffile_free(cf);
+}
+END_TEST
+
 START_TEST(test_conffile_env_fallback)
 {
 	static const char text[] = "HATO_CHECK_OVERRIDE=file\n"
@@ -476,6 +497,7 @@ static Suite *conffile_suite(void)
 	tcase_add_test(tc, test_conffile_value_limit);
 	tcase_add_test(tc, test_conffile_file_limit);
 	tcase_add_test(tc, test_conffile_name_limit);
+	tcase_add_test(tc, test_conffile_name_length);
 	tcase_add_test(tc, test_conffile_env_fallback);
 	tcase_add_test(tc, test_conffile_load_override_order);
 	tcase_add_test(tc, test_conffile_load_too_big);

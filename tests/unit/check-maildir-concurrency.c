@@ -32,7 +32,7 @@ static void journal(const char *md, int worker, const char *fmt, const char *bas
 	if (fd < 0)
 		_exit(90);
 	n = fmt[0] == 'U' ? snprintf(line, sizeof(line), "U %u %s\n", uid, base)
-			  : snprintf(line, sizeof(line), "%s %s\n", fmt, base);
+	                  : snprintf(line, sizeof(line), "%s %s\n", fmt, base);
 	if (write(fd, line, (size_t)n) != n)
 		_exit(91);
 	close(fd);
@@ -74,9 +74,9 @@ static void worker(const char *md, int id, int ops)
 		char *name = NULL, *nn = NULL;
 		if (op < 4) {
 			int len = snprintf(body, sizeof(body), "From: w%d\n\nmessage %d/%d\nEND\n",
-					   id, id, i);
-			if (maildir_deliver_buffer(md, body, (size_t)len, op == 0, MAILDIR_FLAG_SEEN,
-						   &name, &error) < 0)
+			                   id, id, i);
+			if (maildir_deliver_buffer(md, body, (size_t)len, op == 0,
+			                           MAILDIR_FLAG_SEEN, &name, &error) < 0)
 				_exit(10);
 			struct maildir_name mn;
 			(void)maildir_name_parse(name, &mn, &error);
@@ -104,8 +104,8 @@ static void worker(const char *md, int id, int ops)
 		journal(md, id, "U", base, e->uid);
 		if (op < 8) {
 			/* Flag change: ENOENT means another worker renamed or expunged it. */
-			if (maildir_deliver_set_flags(md, e->name, rnd(&seed) & MAILDIR_FLAGS_ALL, &nn,
-						      &error) == 0)
+			if (maildir_deliver_set_flags(md, e->name, rnd(&seed) & MAILDIR_FLAGS_ALL,
+			                              &nn, &error) == 0)
 				free(nn);
 			else if (errno != ENOENT)
 				_exit(14);
@@ -198,14 +198,18 @@ static void verify(const char *md, uint32_t uidv)
 			app |= v[j].appended;
 			xp |= v[j].expunge_intent;
 			if (v[j].uid != 0) {
-				/* Every session saw the same UID for a message: never renumbered. */
+				/* Every session saw the same UID for a message: never renumbered.
+				 */
 				if (uid != 0)
-					ck_assert_msg(v[j].uid == uid, "%s: uid %u then %u", v[i].base, uid, v[j].uid);
+					ck_assert_msg(v[j].uid == uid, "%s: uid %u then %u",
+					              v[i].base, uid, v[j].uid);
 				uid = v[j].uid;
 			}
 		}
-		struct maildir_entry *e = maildir_scan_find(&idx.msgs, v[i].base, strlen(v[i].base));
-		/* idx.msgs is sorted by UID: look the base up linearly via a sorted copy instead. */
+		struct maildir_entry *e =
+		    maildir_scan_find(&idx.msgs, v[i].base, strlen(v[i].base));
+		/* idx.msgs is sorted by UID: look the base up linearly via a sorted copy instead.
+		 */
 		(void)e;
 		size_t found = 0;
 		for (size_t k = 0; k < idx.msgs.n; k++) {
@@ -275,7 +279,7 @@ START_TEST(test_concurrent_workers)
 		int status;
 		ck_assert_int_eq(waitpid(pids[w], &status, 0), pids[w]);
 		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-			      "worker %d failed with status %d", w, status);
+		              "worker %d failed with status %d", w, status);
 	}
 	verify(md, uidv);
 	tmd_rm_rf(md);
@@ -304,7 +308,7 @@ START_TEST(test_crash_workers)
 			if (pids[w] == 0)
 				worker(md, w, 0);
 		}
-		struct timespec ts = { 0, (long)(rnd(&seed) % 20000) * 1000L };
+		struct timespec ts = {0, (long)(rnd(&seed) % 20000) * 1000L};
 		nanosleep(&ts, NULL);
 		int w = (int)(rnd(&seed) % WORKERS), status;
 		ck_assert_int_gt(pids[w], 0);

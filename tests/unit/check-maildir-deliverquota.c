@@ -50,30 +50,30 @@ START_TEST(test_deliver_and_quota)
 	const char msg[] = "Subject: hi\n\nhello\n"; /* 19 bytes */
 
 	/* No quota anywhere: delivered, no maildirsize created. */
-	ck_assert_int_eq(run(msg, (const char *const[]){ md, NULL }), 0);
+	ck_assert_int_eq(run(msg, (const char *const[]){md, NULL}), 0);
 	check_new(md, 1);
 	ck_assert_ptr_null(tmd_get(md, "maildirsize"));
 	/* Quota on the command line: maildirsize created by recalculation, delta appended. */
-	ck_assert_int_eq(run(msg, (const char *const[]){ md, "50S", NULL }), 0);
+	ck_assert_int_eq(run(msg, (const char *const[]){md, "50S", NULL}), 0);
 	check_new(md, 2);
 	size = tmd_get(md, "maildirsize");
 	ck_assert_str_eq(size, "50S\n      19    1\n      19    1\n");
 	free(size);
 	/* 57 > 50 bytes: over quota, nothing delivered, nothing left in tmp/. */
-	ck_assert_int_eq(run(msg, (const char *const[]){ md, "50S", NULL }), 77);
+	ck_assert_int_eq(run(msg, (const char *const[]){md, "50S", NULL}), 77);
 	check_new(md, 2);
 	/* Quota from maildirsize alone also applies. */
-	ck_assert_int_eq(run(msg, (const char *const[]){ md, NULL }), 77);
+	ck_assert_int_eq(run(msg, (const char *const[]){md, NULL}), 77);
 	/* Message-count quota. */
-	ck_assert_int_eq(run(msg, (const char *const[]){ md, "1000S,2C", NULL }), 77);
-	ck_assert_int_eq(run(msg, (const char *const[]){ md, "1000S,3C", NULL }), 0);
+	ck_assert_int_eq(run(msg, (const char *const[]){md, "1000S,2C", NULL}), 77);
+	ck_assert_int_eq(run(msg, (const char *const[]){md, "1000S,3C", NULL}), 0);
 	check_new(md, 3);
 	/* failure rows: temporary failures */
-	ck_assert_int_eq(run(msg, (const char *const[]){ md, "12Q", NULL }), 75);
-	ck_assert_int_eq(run(msg, (const char *const[]){ NULL }), 75);
+	ck_assert_int_eq(run(msg, (const char *const[]){md, "12Q", NULL}), 75);
+	ck_assert_int_eq(run(msg, (const char *const[]){NULL}), 75);
 	tmd_rm_rf(md);
-	ck_assert_int_eq(run(msg, (const char *const[]){ md, NULL }), 75);
-	ck_assert_int_eq(run(msg, (const char *const[]){ "-c", md, NULL }), 0);
+	ck_assert_int_eq(run(msg, (const char *const[]){md, NULL}), 75);
+	ck_assert_int_eq(run(msg, (const char *const[]){"-c", md, NULL}), 0);
 	check_new(md, 1);
 	tmd_rm_rf(md);
 	free(md);

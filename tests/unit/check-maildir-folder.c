@@ -8,15 +8,17 @@ static const struct mutf7_row {
 	const char *mutf7;
 	const char *utf8;
 } mutf7_rows[] = {
-	/* RFC 3501 §5.1.3 example */
-	{ "~peter/mail/&U,BTFw-/&ZeVnLIqe-", "~peter/mail/\xe5\x8f\xb0\xe5\x8c\x97/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e" },
-	{ "&-", "&" },
-	{ "Tom &- Jerry", "Tom & Jerry" },
-	{ "Entw&APw-rfe", "Entw\xc3\xbc" "rfe" },
-	{ "R&AOk-sum&AOk-", "R\xc3\xa9sum\xc3\xa9" },
-	{ "INBOX", "INBOX" },
-	{ "&2D3eAA-", "\xf0\x9f\x98\x80" }, /* U+1F600 via a surrogate pair */
-	{ "", "" },
+    /* RFC 3501 §5.1.3 example */
+    {"~peter/mail/&U,BTFw-/&ZeVnLIqe-",
+     "~peter/mail/\xe5\x8f\xb0\xe5\x8c\x97/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"},
+    {"&-", "&"},
+    {"Tom &- Jerry", "Tom & Jerry"},
+    {"Entw&APw-rfe", "Entw\xc3\xbc"
+                     "rfe"},
+    {"R&AOk-sum&AOk-", "R\xc3\xa9sum\xc3\xa9"},
+    {"INBOX", "INBOX"},
+    {"&2D3eAA-", "\xf0\x9f\x98\x80"}, /* U+1F600 via a surrogate pair */
+    {"", ""},
 };
 
 START_TEST(test_mutf7_both_ways)
@@ -38,16 +40,16 @@ static const struct bad_row {
 	const char *in;
 	const char *error;
 } bad_mutf7_rows[] = {
-	{ "&U,BTFw", "modified UTF-7: unterminated shift" },
-	{ "&U!-", "modified UTF-7: bad base64 character" },
-	{ "&AGE-", "modified UTF-7: printable ASCII must not be encoded" },
-	{ "&AOkA-", "modified UTF-7: bad shift length or padding bits" },
-	{ "&2D3YPQ-", "modified UTF-7: unpaired surrogate" },
-	{ "&3gA-", "modified UTF-7: unpaired surrogate" },
-	{ "&AOk-&AOk-", "modified UTF-7: adjacent encoded runs" },
-	{ "&AOl-", "modified UTF-7: bad shift length or padding bits" },
-	{ "caf\xc3\xa9", "modified UTF-7: byte outside printable ASCII" },
-	{ "a\tb", "modified UTF-7: byte outside printable ASCII" },
+    {"&U,BTFw", "modified UTF-7: unterminated shift"},
+    {"&U!-", "modified UTF-7: bad base64 character"},
+    {"&AGE-", "modified UTF-7: printable ASCII must not be encoded"},
+    {"&AOkA-", "modified UTF-7: bad shift length or padding bits"},
+    {"&2D3YPQ-", "modified UTF-7: unpaired surrogate"},
+    {"&3gA-", "modified UTF-7: unpaired surrogate"},
+    {"&AOk-&AOk-", "modified UTF-7: adjacent encoded runs"},
+    {"&AOl-", "modified UTF-7: bad shift length or padding bits"},
+    {"caf\xc3\xa9", "modified UTF-7: byte outside printable ASCII"},
+    {"a\tb", "modified UTF-7: byte outside printable ASCII"},
 };
 
 START_TEST(test_mutf7_bad)
@@ -62,7 +64,7 @@ START_TEST(test_mutf7_bad)
 END_TEST
 
 static const char *const bad_utf8_rows[] = {
-	"\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xff",
+    "\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xff",
 };
 
 START_TEST(test_utf8_bad)
@@ -81,21 +83,21 @@ static const struct name_row {
 	const char *name;
 	const char *dir; /* NULL = refused */
 } name_rows[] = {
-	{ "Sent", ".Sent" },
-	{ "Archive.2024", ".Archive.2024" },
-	{ "\xe5\x8f\xb0\xe5\x8c\x97", ".\xe5\x8f\xb0\xe5\x8c\x97" },
-	{ "Tom & Jerry", ".Tom & Jerry" },
-	{ "", NULL },
-	{ ".", NULL },
-	{ "..", NULL },
-	{ "a..b", NULL },
-	{ ".a", NULL },
-	{ "a.", NULL },
-	{ "a/b", NULL },
-	{ "../../etc", NULL },
-	{ "a\nb", NULL },
-	{ "a\x7f", NULL },
-	{ "\xc3", NULL },
+    {"Sent", ".Sent"},
+    {"Archive.2024", ".Archive.2024"},
+    {"\xe5\x8f\xb0\xe5\x8c\x97", ".\xe5\x8f\xb0\xe5\x8c\x97"},
+    {"Tom & Jerry", ".Tom & Jerry"},
+    {"", NULL},
+    {".", NULL},
+    {"..", NULL},
+    {"a..b", NULL},
+    {".a", NULL},
+    {"a.", NULL},
+    {"a/b", NULL},
+    {"../../etc", NULL},
+    {"a\nb", NULL},
+    {"a\x7f", NULL},
+    {"\xc3", NULL},
 };
 
 START_TEST(test_folder_names)
@@ -178,8 +180,10 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_loop_test(tc, test_mutf7_both_ways, 0, sizeof(mutf7_rows) / sizeof(mutf7_rows[0]));
-	tcase_add_loop_test(tc, test_mutf7_bad, 0, sizeof(bad_mutf7_rows) / sizeof(bad_mutf7_rows[0]));
+	tcase_add_loop_test(tc, test_mutf7_both_ways, 0,
+	                    sizeof(mutf7_rows) / sizeof(mutf7_rows[0]));
+	tcase_add_loop_test(tc, test_mutf7_bad, 0,
+	                    sizeof(bad_mutf7_rows) / sizeof(bad_mutf7_rows[0]));
 	tcase_add_loop_test(tc, test_utf8_bad, 0, sizeof(bad_utf8_rows) / sizeof(bad_utf8_rows[0]));
 	tcase_add_loop_test(tc, test_folder_names, 0, sizeof(name_rows) / sizeof(name_rows[0]));
 	tcase_add_test(tc, test_folder_ops);

@@ -1,5 +1,6 @@
 /* Unit tests for courierimapsubscribed, courierimapkeywords and maildirsize handling. */
 #include "config.h"
+#include "maildir/maildir-acl.h"
 #include "maildir/maildir-deliver.h"
 #include "maildir/maildir-folder.h"
 #include "maildir/maildir-keywords.h"
@@ -70,16 +71,17 @@ START_TEST(test_keywords_fixture)
 	maildir_keywords_format(&k, &out);
 	ck_assert_str_eq(buf_cstr(&out), text);
 	/* Drop a keyword from message 1: unused names vanish, indexes renumbered. */
-	const char *const only_label[] = { "$Label1", NULL };
+	const char *const only_label[] = {"$Label1", NULL};
 	ck_assert_int_eq(maildir_keywords_set(&k, "1763459800.M1P100Q1.mail.example.org,S=120",
-					      only_label, &error), 0);
+	                                      only_label, &error),
+	                 0);
 	buf_reset(&out);
 	maildir_keywords_format(&k, &out);
 	ck_assert_str_eq(buf_cstr(&out), "$Label1\nNonJunk\n\n"
-					 "1763459800.M1P100Q1.mail.example.org,S=120:0\n"
-					 "1763459801.M2P100Q2.mail.example.org,S=250:1\n");
-	ck_assert_int_eq(maildir_keywords_set(&k, "x", (const char *const[]){ "bad word", NULL },
-					      &error), -1);
+	                                 "1763459800.M1P100Q1.mail.example.org,S=120:0\n"
+	                                 "1763459801.M2P100Q2.mail.example.org,S=250:1\n");
+	ck_assert_int_eq(
+	    maildir_keywords_set(&k, "x", (const char *const[]){"bad word", NULL}, &error), -1);
 	maildir_keywords_free(&k);
 	buf_free(&out);
 	free(text);
@@ -87,11 +89,11 @@ START_TEST(test_keywords_fixture)
 END_TEST
 
 static const char *const bad_keywords_rows[] = {
-	"a\n\nbase:1\n",      /* index out of range */
-	"a\n\nnocolon\n",     /* no ':' */
-	"a\na\n\nb:0\n",      /* duplicate name */
-	"a b\n\n",            /* space in name */
-	"a\n\nb:x\n",         /* not a number */
+    "a\n\nbase:1\n",  /* index out of range */
+    "a\n\nnocolon\n", /* no ':' */
+    "a\na\n\nb:0\n",  /* duplicate name */
+    "a b\n\n",        /* space in name */
+    "a\n\nb:x\n",     /* not a number */
 };
 
 START_TEST(test_keywords_bad)
@@ -118,9 +120,10 @@ START_TEST(test_keywords_load_updates)
 	maildir_keywords_init(&k);
 	ck_assert_int_eq(maildir_keywords_load(md, &k, &error), 0); /* no dir: none */
 	ck_assert_uint_eq(k.nmsgs, 0);
-	const char *const kws[] = { "Work", "$Label1", NULL };
+	const char *const kws[] = {"Work", "$Label1", NULL};
 	ck_assert_int_eq(maildir_keywords_save_msg(md, "1763459801.M2P100Q2.mail.example.org,S=250",
-						   kws, &error), 0);
+	                                           kws, &error),
+	                 0);
 	tmd_put(md, "courierimapkeywords/:list", text);
 	tmd_put(md, "courierimapkeywords/.5879532.1763459800.M1P100Q1.mail.example.org,S=120", "");
 	out = tmd_get(md, "courierimapkeywords/1763459801.M2P100Q2.mail.example.org,S=250");
@@ -149,17 +152,17 @@ static const struct spec_row {
 	uint64_t bytes, count;
 	const char *formatted;
 } spec_rows[] = {
-	{ "1000000S,1000C", 1, 1000000, 1000, "1000000S,1000C" },
-	{ "1000C,500S", 1, 500, 1000, "500S,1000C" },
-	{ "500S", 1, 500, 0, "500S" },
-	{ "20C", 1, 0, 20, "20C" },
-	{ "", 1, 0, 0, "" },
-	{ "S", 0, 0, 0, NULL },
-	{ "100", 0, 0, 0, NULL },
-	{ "100X", 0, 0, 0, NULL },
-	{ "100S,", 1, 100, 0, "100S" },
-	{ "100S;5C", 0, 0, 0, NULL },
-	{ "99999999999999999999999S", 0, 0, 0, NULL },
+    {"1000000S,1000C", 1, 1000000, 1000, "1000000S,1000C"},
+    {"1000C,500S", 1, 500, 1000, "500S,1000C"},
+    {"500S", 1, 500, 0, "500S"},
+    {"20C", 1, 0, 20, "20C"},
+    {"", 1, 0, 0, ""},
+    {"S", 0, 0, 0, NULL},
+    {"100", 0, 0, 0, NULL},
+    {"100X", 0, 0, 0, NULL},
+    {"100S,", 1, 100, 0, "100S"},
+    {"100S;5C", 0, 0, 0, NULL},
+    {"99999999999999999999999S", 0, 0, 0, NULL},
 };
 
 START_TEST(test_quota_spec)
@@ -216,7 +219,7 @@ START_TEST(test_quota_file)
 	tmd_put(md, "new/2.b.h", "12345");
 	tmd_put(md, ".Sent/cur/3.c.h,S=1000:2,S", "");
 	tmd_put(md, ".Trash/cur/4.d.h,S=99999:2,S", "");
-	struct maildir_quota_spec small = { 1000, 0 };
+	struct maildir_quota_spec small = {1000, 0};
 	ck_assert_int_eq(maildir_quota_get(md, &small, &q, &error), 0);
 	ck_assert_int_eq(q.bytes, 1105);
 	ck_assert_int_eq(q.count, 3);
@@ -240,6 +243,56 @@ START_TEST(test_quota_file)
 }
 END_TEST
 
+START_TEST(test_acl_fixture)
+{
+	char *md = tmd_make(), *text = fixture("courierimapacl"), *out;
+	struct maildir_acl acl;
+	const char *error;
+
+	tmd_put(md, "courierimapacl", text);
+	maildir_acl_init(&acl);
+	ck_assert_int_eq(maildir_acl_load(md, &acl, &error), 0);
+	ck_assert_uint_eq(acl.n, 4);
+	ck_assert_str_eq(maildir_acl_get(&acl, "user=bob"), "lr");
+	ck_assert_str_eq(maildir_acl_get(&acl, "-anyone"), "w");
+	ck_assert_int_eq(maildir_acl_save(md, &acl, &error), 0);
+	out = tmd_get(md, "courierimapacl");
+	ck_assert_str_eq(out, text); /* byte-exact round trip */
+	free(out);
+	ck_assert_int_eq(maildir_acl_set(&acl, "user=bob", "srl", &error), 0);
+	ck_assert_int_eq(maildir_acl_set(&acl, "-anyone", "", &error), 0);
+	ck_assert_int_eq(maildir_acl_set(&acl, "anyone", "lr", &error), 0);
+	ck_assert_int_eq(maildir_acl_set(&acl, "anyone", "LR", &error), -1);
+	ck_assert_int_eq(maildir_acl_set(&acl, "a b", "lr", &error), -1);
+	ck_assert_int_eq(maildir_acl_save(md, &acl, &error), 0);
+	out = tmd_get(md, "courierimapacl");
+	ck_assert_str_eq(out,
+	                 "owner aceilrstwx\nadministrators aceilrstwx\nuser=bob lrs\nanyone lr\n");
+	free(out);
+	maildir_acl_free(&acl);
+	tmd_rm_rf(md);
+	free(md);
+	free(text);
+}
+END_TEST
+
+static const char *const bad_acl_rows[] = {
+    "owner\n", "owner lr x\n", "owner LR\n", "owner \n", "a lr\na r\n", "- lr\n",
+};
+
+START_TEST(test_acl_bad)
+{
+	struct maildir_acl acl;
+	const char *error = NULL, *t = bad_acl_rows[_i];
+
+	maildir_acl_init(&acl);
+	ck_assert_int_eq(maildir_acl_parse(&acl, t, strlen(t), &error), -1);
+	ck_assert_ptr_nonnull(error);
+	ck_assert_uint_eq(acl.n, 0);
+	maildir_acl_free(&acl);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("maildir-meta");
@@ -250,10 +303,12 @@ int main(void)
 	tcase_add_test(tc, test_subscribed_roundtrip);
 	tcase_add_test(tc, test_keywords_fixture);
 	tcase_add_loop_test(tc, test_keywords_bad, 0,
-			    sizeof(bad_keywords_rows) / sizeof(bad_keywords_rows[0]));
+	                    sizeof(bad_keywords_rows) / sizeof(bad_keywords_rows[0]));
 	tcase_add_test(tc, test_keywords_load_updates);
 	tcase_add_loop_test(tc, test_quota_spec, 0, sizeof(spec_rows) / sizeof(spec_rows[0]));
 	tcase_add_test(tc, test_quota_file);
+	tcase_add_test(tc, test_acl_fixture);
+	tcase_add_loop_test(tc, test_acl_bad, 0, sizeof(bad_acl_rows) / sizeof(bad_acl_rows[0]));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -13,20 +13,20 @@ static const struct parse_row {
 	unsigned flags;
 	uint64_t size;
 } parse_rows[] = {
-	{ "1763459800.M1P100Q1.host,S=120:2,S", 1, 30, MAILDIR_FLAG_SEEN, 120 },
-	{ "1763459800.M1P100Q1.host:2,", 1, 24, 0, MAILDIR_SIZE_UNKNOWN },
-	{ "1763459800.M1P100Q1.host", 1, 24, 0, MAILDIR_SIZE_UNKNOWN },
-	{ "1.2.h,S=7,W=9:2,TSRFD", 1, 13, MAILDIR_FLAGS_ALL, 7 },
-	{ "1.2.h,W=9,S=77:2,Fab", 1, 14, MAILDIR_FLAG_FLAGGED, 77 },
-	{ "1.2.h,S=:2,S", 1, 8, MAILDIR_FLAG_SEEN, MAILDIR_SIZE_UNKNOWN },
-	{ "1.2.h,S=12x:2,", 1, 11, 0, MAILDIR_SIZE_UNKNOWN },
-	{ "1.2.h,S=99999999999999999999999:2,", 1, 31, 0, MAILDIR_SIZE_UNKNOWN },
-	{ "1.2.h:1,S", 1, 5, 0, MAILDIR_SIZE_UNKNOWN }, /* experimental info: no flags */
-	/* failure rows */
-	{ "", 0, 0, 0, 0 },
-	{ ".hidden", 0, 0, 0, 0 },
-	{ ":2,S", 0, 0, 0, 0 },
-	{ "a/b:2,S", 0, 0, 0, 0 },
+    {"1763459800.M1P100Q1.host,S=120:2,S", 1, 30, MAILDIR_FLAG_SEEN, 120},
+    {"1763459800.M1P100Q1.host:2,", 1, 24, 0, MAILDIR_SIZE_UNKNOWN},
+    {"1763459800.M1P100Q1.host", 1, 24, 0, MAILDIR_SIZE_UNKNOWN},
+    {"1.2.h,S=7,W=9:2,TSRFD", 1, 13, MAILDIR_FLAGS_ALL, 7},
+    {"1.2.h,W=9,S=77:2,Fab", 1, 14, MAILDIR_FLAG_FLAGGED, 77},
+    {"1.2.h,S=:2,S", 1, 8, MAILDIR_FLAG_SEEN, MAILDIR_SIZE_UNKNOWN},
+    {"1.2.h,S=12x:2,", 1, 11, 0, MAILDIR_SIZE_UNKNOWN},
+    {"1.2.h,S=99999999999999999999999:2,", 1, 31, 0, MAILDIR_SIZE_UNKNOWN},
+    {"1.2.h:1,S", 1, 5, 0, MAILDIR_SIZE_UNKNOWN}, /* experimental info: no flags */
+    /* failure rows */
+    {"", 0, 0, 0, 0},
+    {".hidden", 0, 0, 0, 0},
+    {":2,S", 0, 0, 0, 0},
+    {"a/b:2,S", 0, 0, 0, 0},
 };
 
 START_TEST(test_name_parse)
@@ -95,6 +95,32 @@ START_TEST(test_generate)
 }
 END_TEST
 
+static const struct rename_row {
+	const char *name;
+	unsigned flags;
+	const char *expect;
+} rename_rows[] = {
+    {"1.a.h:2,S", MAILDIR_FLAG_FLAGGED, "1.a.h:2,F"},
+    {"1.a.h:2,Sab", MAILDIR_FLAG_SEEN | MAILDIR_FLAG_DRAFT, "1.a.h:2,DSab"},
+    {"1.a.h:2,bFa", 0, "1.a.h:2,ab"},
+    {"1.a.h", MAILDIR_FLAG_TRASHED, "1.a.h:2,T"},
+    {"1.a.h:1,xyz", MAILDIR_FLAG_SEEN, "1.a.h:2,S"}, /* experimental info is not flags */
+};
+
+START_TEST(test_rename_keeps_other_letters)
+{
+	const struct rename_row *r = &rename_rows[_i];
+	struct maildir_name mn;
+	struct buf b = BUF_INIT;
+	const char *error;
+
+	ck_assert_int_eq(maildir_name_parse(r->name, &mn, &error), 0);
+	maildir_name_rename_flags(&b, r->name, mn.base_len, r->flags);
+	ck_assert_str_eq(buf_cstr(&b), r->expect);
+	buf_free(&b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("maildir-name");
@@ -106,6 +132,8 @@ int main(void)
 	tcase_add_test(tc, test_name_too_long);
 	tcase_add_test(tc, test_flags_roundtrip);
 	tcase_add_test(tc, test_generate);
+	tcase_add_loop_test(tc, test_rename_keeps_other_letters, 0,
+	                    sizeof(rename_rows) / sizeof(rename_rows[0]));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

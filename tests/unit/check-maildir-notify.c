@@ -11,11 +11,11 @@
 static void settle(void)
 {
 	/* Polling compares directory mtimes: make sure the clock moved past the last change. */
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	struct timespec ts = {0, 20 * 1000 * 1000};
 	nanosleep(&ts, NULL);
 }
 
-static const unsigned modes[] = { 0, MAILDIR_NOTIFY_FORCE_POLL };
+static const unsigned modes[] = {0, MAILDIR_NOTIFY_FORCE_POLL};
 
 START_TEST(test_notify)
 {
@@ -33,7 +33,7 @@ START_TEST(test_notify)
 	settle();
 	ck_assert_int_eq(maildir_deliver_buffer(md, "x", 1, 0, 0, &name, &error), 0);
 	if (modes[_i] == 0) {
-		struct pollfd p = { maildir_notify_fd(&n), POLLIN, 0 };
+		struct pollfd p = {maildir_notify_fd(&n), POLLIN, 0};
 		ck_assert_int_eq(poll(&p, 1, 1000), 1);
 	}
 	ck_assert_int_eq(maildir_notify_changed(&n), 1);

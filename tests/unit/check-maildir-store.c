@@ -2,6 +2,10 @@
  * delivery, flags, copy, expunge, tmp/ purge. Fixtures: tests/unit/fixtures/maildir/. */
 #include "config.h"
 #include "maildir/maildir-deliver.h"
+#include "maildir/maildir-file.h"
+#include "maildir/maildir-folder.h"
+#include "maildir/maildir-keywords.h"
+#include "maildir/maildir-subscribed.h"
 #include "maildir/maildir-index.h"
 #include "maildir/maildir-name.h"
 #include "maildir/maildir-pop3list.h"
@@ -9,6 +13,7 @@
 #include "maildir/maildir-uiddb.h"
 #include "check-maildir-util.h"
 
+#include <sys/wait.h>
 #include <time.h>
 #include <utime.h>
 
@@ -28,20 +33,20 @@ static const struct uiddb_row {
 	uint32_t uidv, next;
 	size_t n;
 } uiddb_rows[] = {
-	{ "1 100 1\n", NULL, 100, 1, 0 },
-	{ "1 100 7\n3 a.b.c\n5 d.e.f,S=9\n", NULL, 100, 7, 2 },
-	{ "1 100 2\n5 x\n3 y\n", NULL, 100, 6, 2 }, /* out of order, nextuid raised */
-	{ "", "courierimapuiddb: empty file", 0, 0, 0 },
-	{ "2 100 1\n", "courierimapuiddb: unsupported version", 100, 0, 0 },
-	{ "1 100\n", "courierimapuiddb: malformed header line", 0, 0, 0 },
-	{ "1 0 1\n", "courierimapuiddb: zero UIDVALIDITY or next UID", 0, 0, 0 },
-	{ "1 100 5\n3 a\n3 b\n", "courierimapuiddb: duplicate UID", 100, 0, 0 },
-	{ "1 100 5\n0 a\n", "courierimapuiddb: malformed record line", 100, 0, 0 },
-	{ "1 100 5\n3 a:2,S\n", "courierimapuiddb: malformed record line", 100, 0, 0 },
-	{ "1 100 5\n3\n", "courierimapuiddb: malformed record line", 100, 0, 0 },
-	{ "1 100 5\nx a\n", "courierimapuiddb: malformed record line", 100, 0, 0 },
-	{ "1 100 5\n3 a", "courierimapuiddb: last line not terminated", 0, 0, 0 },
-	{ "1 99999999999 5\n", "courierimapuiddb: malformed header line", 0, 0, 0 },
+    {"1 100 1\n", NULL, 100, 1, 0},
+    {"1 100 7\n3 a.b.c\n5 d.e.f,S=9\n", NULL, 100, 7, 2},
+    {"1 100 2\n5 x\n3 y\n", NULL, 100, 6, 2}, /* out of order, nextuid raised */
+    {"", "courierimapuiddb: empty file", 0, 0, 0},
+    {"2 100 1\n", "courierimapuiddb: unsupported version", 100, 0, 0},
+    {"1 100\n", "courierimapuiddb: malformed header line", 0, 0, 0},
+    {"1 0 1\n", "courierimapuiddb: zero UIDVALIDITY or next UID", 0, 0, 0},
+    {"1 100 5\n3 a\n3 b\n", "courierimapuiddb: duplicate UID", 100, 0, 0},
+    {"1 100 5\n0 a\n", "courierimapuiddb: malformed record line", 100, 0, 0},
+    {"1 100 5\n3 a:2,S\n", "courierimapuiddb: malformed record line", 100, 0, 0},
+    {"1 100 5\n3\n", "courierimapuiddb: malformed record line", 100, 0, 0},
+    {"1 100 5\nx a\n", "courierimapuiddb: malformed record line", 100, 0, 0},
+    {"1 100 5\n3 a", "courierimapuiddb: last line not terminated", 0, 0, 0},
+    {"1 99999999999 5\n", "courierimapuiddb: malformed header line", 0, 0, 0},
 };
 
 START_TEST(test_uiddb_parse)
@@ -86,8 +91,9 @@ START_TEST(test_uiddb_fixture_roundtrip)
 	ck_assert_uint_eq(db.nextuid, 5);
 	ck_assert_uint_eq(db.n, 3);
 	ck_assert_uint_eq(db.v[2].uid, 4);
-	ck_assert_str_eq(db.v[2].base,
-			 "1763459900.M500000P101V0000000000000803I0000000000040A1C.mail.example.org,S=4096");
+	ck_assert_str_eq(
+	    db.v[2].base,
+	    "1763459900.M500000P101V0000000000000803I0000000000040A1C.mail.example.org,S=4096");
 	maildir_uiddb_add(&db, 9, "new.one:2,S", 7);
 	maildir_uiddb_format(&db, &out);
 	ck_assert_uint_eq(db.nextuid, 10);
@@ -117,19 +123,19 @@ static const struct pop3_row {
 	int ok;
 	size_t n;
 } pop3_rows[] = {
-	{ "/3 1 1700000000\n", 1, 0 },
-	{ "/3 3 5\na.b.c:2,S 10 1:5:0\nd.e.f:2, 20 2:5\n", 1, 2 },
-	{ "/3 3 5\nname with space:2, 10 1:5:1\n", 1, 1 },
-	{ "", 0, 0 },
-	{ "/2 1 5\n", 0, 0 },
-	{ "/3 0 5\n", 0, 0 },
-	{ "/3 1 5", 0, 0 },
-	{ "/3 2 5\na:2, 10\n", 0, 0 },
-	{ "/3 2 5\na:2, x 1:5:0\n", 0, 0 },
-	{ "/3 2 5\na:2, 10 0:5:0\n", 0, 0 },
-	{ "/3 2 5\na:2, 10 1:5:2\n", 0, 0 },
-	{ "/3 2 5\na:2, 10 1:5:0", 0, 0 },
-	{ "/3 2 5\n 10 1:5:0\n", 0, 0 },
+    {"/3 1 1700000000\n", 1, 0},
+    {"/3 3 5\na.b.c:2,S 10 1:5:0\nd.e.f:2, 20 2:5\n", 1, 2},
+    {"/3 3 5\nname with space:2, 10 1:5:1\n", 1, 1},
+    {"", 0, 0},
+    {"/2 1 5\n", 0, 0},
+    {"/3 0 5\n", 0, 0},
+    {"/3 1 5", 0, 0},
+    {"/3 2 5\na:2, 10\n", 0, 0},
+    {"/3 2 5\na:2, x 1:5:0\n", 0, 0},
+    {"/3 2 5\na:2, 10 0:5:0\n", 0, 0},
+    {"/3 2 5\na:2, 10 1:5:2\n", 0, 0},
+    {"/3 2 5\na:2, 10 1:5:0", 0, 0},
+    {"/3 2 5\n 10 1:5:0\n", 0, 0},
 };
 
 START_TEST(test_pop3list_parse)
@@ -189,9 +195,11 @@ static char *fixture_maildir(void)
 
 	tmd_put(md, "cur/1763459800.M1P100Q1.mail.example.org,S=120:2,S", "x");
 	tmd_put(md, "cur/1763459801.M2P100Q2.mail.example.org,S=250:2,FS", "x");
-	tmd_put(md,
-		"cur/1763459900.M500000P101V0000000000000803I0000000000040A1C.mail.example.org,S=4096:2,RS",
-		"x");
+	tmd_put(
+	    md,
+	    "cur/"
+	    "1763459900.M500000P101V0000000000000803I0000000000040A1C.mail.example.org,S=4096:2,RS",
+	    "x");
 	char *u = fixture("courierimapuiddb"), *p = fixture("courierpop3dsizelist");
 	tmd_put(md, "courierimapuiddb", u);
 	tmd_put(md, "courierpop3dsizelist", p);
@@ -224,12 +232,14 @@ START_TEST(test_index_keeps_courier_uids)
 	ck_assert_uint_eq(idx.assigned, 2);
 	ck_assert_int_eq(tmd_count(md, "new"), 0);
 	after = tmd_get(md, "courierimapuiddb");
-	ck_assert_str_eq(after, "1 763459872 7\n"
-				"1 1763459800.M1P100Q1.mail.example.org,S=120\n"
-				"2 1763459801.M2P100Q2.mail.example.org,S=250\n"
-				"4 1763459900.M500000P101V0000000000000803I0000000000040A1C.mail.example.org,S=4096\n"
-				"5 1763459999.M8P9Q9.other\n"
-				"6 1763460000.M9P9Q9.other\n");
+	ck_assert_str_eq(
+	    after,
+	    "1 763459872 7\n"
+	    "1 1763459800.M1P100Q1.mail.example.org,S=120\n"
+	    "2 1763459801.M2P100Q2.mail.example.org,S=250\n"
+	    "4 1763459900.M500000P101V0000000000000803I0000000000040A1C.mail.example.org,S=4096\n"
+	    "5 1763459999.M8P9Q9.other\n"
+	    "6 1763460000.M9P9Q9.other\n");
 	ck_assert_ptr_nonnull(maildir_index_find_uid(&idx, 4));
 	ck_assert_ptr_null(maildir_index_find_uid(&idx, 3));
 	/* Second sync: fast path, nothing rewritten. */
@@ -243,8 +253,18 @@ START_TEST(test_index_keeps_courier_uids)
 	ck_assert_uint_eq(idx.msgs.n, 4);
 	ck_assert_uint_eq(idx.nextuid, 7);
 	tmd_put(md, "new/1763460001.M1P1Q1.x", "y");
+	/* A sync that rewrites the uiddb also purges tmp/ (only the stale file). */
+	tmd_put(md, "tmp/stale", "x");
+	tmd_put(md, "tmp/fresh", "x");
+	char stale[4096];
+	snprintf(stale, sizeof(stale), "%s/tmp/stale", md);
+	struct utimbuf old = {time(NULL) - MAILDIR_TMP_MAX_AGE - 60,
+	                      time(NULL) - MAILDIR_TMP_MAX_AGE - 60};
+	ck_assert_int_eq(utime(stale, &old), 0);
 	ck_assert_int_eq(maildir_index_sync(&idx, &error), 0);
 	ck_assert_uint_eq(idx.msgs.v[4].uid, 7);
+	ck_assert_int_eq(access(stale, F_OK), -1);
+	ck_assert_int_eq(tmd_count(md, "tmp"), 1);
 	maildir_index_free(&idx);
 	free(before);
 	free(after);
@@ -254,12 +274,12 @@ START_TEST(test_index_keeps_courier_uids)
 END_TEST
 
 static const char *const corrupt_rows[] = {
-	"1 763459872 5\n1 a\n1 b\n",
-	"1 763459872 5\ngarbage\n",
-	"1 763459872 5\n1 1763459800.M1P100Q1.mail.example.org,S=120", /* torn */
-	"",
-	"\x00\x01\x02",
-	"9 1 1\n",
+    "1 763459872 5\n1 a\n1 b\n",
+    "1 763459872 5\ngarbage\n",
+    "1 763459872 5\n1 1763459800.M1P100Q1.mail.example.org,S=120", /* torn */
+    "",
+    "\x00\x01\x02",
+    "9 1 1\n",
 };
 
 START_TEST(test_index_corrupt_uiddb_recovers)
@@ -334,14 +354,15 @@ START_TEST(test_pop3list_sync_fixture)
 	ck_assert_str_eq(buf_cstr(&uidl), "UID2-1763459950");
 	ck_assert_uint_eq(l.v[1].size, 257);
 	ck_assert_uint_eq(l.v[3].uid, 4);
-	ck_assert_uint_eq(l.v[3].size, 6); /* stat: no ,S= */
+	ck_assert_uint_eq(l.v[3].size, 7); /* "hello\n" sent as "hello\r\n" */
 	text = tmd_get(md, "courierpop3dsizelist");
 	ck_assert_str_eq(text,
-			 "/3 5 1763459950\n"
-			 "1763459800.M1P100Q1.mail.example.org,S=120:2,S 124 1:1763459950:0\n"
-			 "1763459801.M2P100Q2.mail.example.org,S=250:2,FS 257 2:1763459950:0\n"
-			 "1763459900.M500000P101V0000000000000803I0000000000040A1C.mail.example.org,S=4096:2,RS 4180 3:1763459950:1\n"
-			 "1763460000.M9P9Q9.other:2, 6 4:1763459950:0\n");
+	                 "/3 5 1763459950\n"
+	                 "1763459800.M1P100Q1.mail.example.org,S=120:2,S 124 1:1763459950:0\n"
+	                 "1763459801.M2P100Q2.mail.example.org,S=250:2,FS 257 2:1763459950:0\n"
+	                 "1763459900.M500000P101V0000000000000803I0000000000040A1C.mail.example."
+	                 "org,S=4096:2,RS 4180 3:1763459950:1\n"
+	                 "1763460000.M9P9Q9.other:2, 7 4:1763459950:0\n");
 	free(text);
 	/* Corrupt list: replaced with a new one (new uidv), still consistent. */
 	tmd_put(md, "courierpop3dsizelist", "/3 x\n");
@@ -364,7 +385,8 @@ START_TEST(test_deliver_flags_copy_expunge)
 	struct maildir_name mn;
 	char path[4096];
 
-	ck_assert_int_eq(maildir_deliver_buffer(md, "Subject: x\n\nbody\n", 17, 0, 0, &name, &error), 0);
+	ck_assert_int_eq(
+	    maildir_deliver_buffer(md, "Subject: x\n\nbody\n", 17, 0, 0, &name, &error), 0);
 	ck_assert_int_eq(maildir_name_parse(name, &mn, &error), 0);
 	ck_assert_uint_eq(mn.size, 17);
 	ck_assert_int_eq(mn.has_info, 0);
@@ -375,20 +397,25 @@ START_TEST(test_deliver_flags_copy_expunge)
 	ck_assert_int_eq(tmd_count(md, "tmp"), 0);
 	free(name);
 
-	ck_assert_int_eq(maildir_deliver_buffer(md, "abc", 3, 1, MAILDIR_FLAG_SEEN | MAILDIR_FLAG_DRAFT,
-						&name, &error), 0);
+	ck_assert_int_eq(maildir_deliver_buffer(md, "abc", 3, 1,
+	                                        MAILDIR_FLAG_SEEN | MAILDIR_FLAG_DRAFT, &name,
+	                                        &error),
+	                 0);
 	ck_assert_ptr_nonnull(strstr(name, ",S=3:2,DS"));
-	ck_assert_int_eq(maildir_deliver_set_flags(md, name, MAILDIR_FLAG_FLAGGED, &name2, &error), 0);
+	ck_assert_int_eq(maildir_deliver_set_flags(md, name, MAILDIR_FLAG_FLAGGED, &name2, &error),
+	                 0);
 	ck_assert_ptr_nonnull(strstr(name2, ",S=3:2,F"));
 	snprintf(path, sizeof(path), "cur/%s", name2);
 	body = tmd_get(md, path);
 	ck_assert_str_eq(body, "abc");
 	free(body);
 	/* The old name is gone: a second change from it reports the race. */
-	ck_assert_int_eq(maildir_deliver_set_flags(md, name, MAILDIR_FLAG_SEEN, &name3, &error), -1);
+	ck_assert_int_eq(maildir_deliver_set_flags(md, name, MAILDIR_FLAG_SEEN, &name3, &error),
+	                 -1);
 	ck_assert_str_eq(error, "message renamed or expunged by another session");
 
-	ck_assert_int_eq(maildir_deliver_copy(md, name2, md2, MAILDIR_FLAG_SEEN, &name3, &error), 0);
+	ck_assert_int_eq(maildir_deliver_copy(md, name2, md2, MAILDIR_FLAG_SEEN, &name3, &error),
+	                 0);
 	ck_assert_ptr_nonnull(strstr(name3, ",S=3:2,S"));
 	snprintf(path, sizeof(path), "cur/%s", name3);
 	body = tmd_get(md2, path);
@@ -413,7 +440,7 @@ START_TEST(test_purge_tmp)
 {
 	char *md = tmd_make(), path[4096];
 	const char *error;
-	struct utimbuf ut = { 0, 0 };
+	struct utimbuf ut = {0, 0};
 
 	tmd_put(md, "tmp/old", "x");
 	tmd_put(md, "tmp/fresh", "x");
@@ -454,6 +481,131 @@ START_TEST(test_scan_skips_and_dedups)
 }
 END_TEST
 
+/* A Maildir written by real Courier-IMAP 5.0.13 / courierpop3d (see fixtures README). */
+static char *courier_real(void)
+{
+	char *md = tmd_make(), *cmd;
+
+	if (asprintf(&cmd,
+	             "cp -a '%s/courier-real/.' '%s/' && mkdir -p '%s/.R\xc3\xa9sum\xc3\xa9/cur' "
+	             "'%s/.R\xc3\xa9sum\xc3\xa9/new' '%s/.R\xc3\xa9sum\xc3\xa9/tmp'",
+	             FIXTURE_DIR, md, md, md, md) < 0)
+		abort();
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	return md;
+}
+
+START_TEST(test_courier_real_maildir)
+{
+	char *md = courier_real(), *before_uid = tmd_get(md, "courierimapuiddb");
+	char *before_pop = tmd_get(md, "courierpop3dsizelist"), *after, **names;
+	struct maildir_index idx;
+	struct maildir_pop3list l;
+	struct maildir_keywords k;
+	struct maildir_subscribed sub;
+	struct buf uidl = BUF_INIT;
+	const char *error;
+	size_t n;
+
+	/* IMAP: Courier's UIDVALIDITY and UIDs 1-3 kept; the message courierpop3d moved into
+	 * cur/ later gets UID 4. */
+	maildir_index_init(&idx, md);
+	ck_assert_int_eq(maildir_index_sync(&idx, &error), 0);
+	ck_assert_int_eq(idx.recovered, 0);
+	ck_assert_uint_eq(idx.uidvalidity, 795435148);
+	ck_assert_uint_eq(idx.msgs.n, 4);
+	ck_assert_str_eq(idx.msgs.v[1].name, "1763459801.M2P100Q2.mail.example.org,S=44:2,F");
+	ck_assert_uint_eq(idx.msgs.v[1].uid, 2);
+	ck_assert_uint_eq(idx.msgs.v[1].flags, MAILDIR_FLAG_FLAGGED);
+	ck_assert_uint_eq(idx.msgs.v[2].uid, 3);
+	ck_assert_str_eq(idx.msgs.v[3].name, "1763459900.M9P100Q9.mail.example.org:2,");
+	ck_assert_uint_eq(idx.msgs.v[3].uid, 4);
+	after = tmd_get(md, "courierimapuiddb");
+	ck_assert_str_eq(after, "1 795435148 5\n"
+	                        "1 1763459800.M1P100Q1.mail.example.org,S=44\n"
+	                        "2 1763459801.M2P100Q2.mail.example.org,S=44\n"
+	                        "3 1763459802.M3P100Q3.mail.example.org\n"
+	                        "4 1763459900.M9P100Q9.mail.example.org\n");
+	free(after);
+	maildir_index_free(&idx);
+
+	/* POP3: the UIDLs courierpop3d handed out, and its file left byte for byte. */
+	maildir_pop3list_init(&l);
+	ck_assert_int_eq(maildir_pop3list_sync(md, &l, &error), 0);
+	ck_assert_uint_eq(l.n, 4);
+	maildir_pop3list_uidl(&l.v[3], &uidl);
+	ck_assert_str_eq(buf_cstr(&uidl), "UID4-1795435164");
+	ck_assert_uint_eq(l.v[2].size, 51);
+	after = tmd_get(md, "courierpop3dsizelist");
+	ck_assert_str_eq(after, before_pop);
+	free(after);
+	/* A new delivery gets the next UIDL and Courier's CRLF size (12 bytes, 1 line: 13). */
+	tmd_put(md, "new/1763460000.M1P1Q1.x", "new message\n");
+	ck_assert_int_eq(maildir_pop3list_sync(md, &l, &error), 0);
+	ck_assert_uint_eq(l.n, 5);
+	ck_assert_uint_eq(l.v[4].uid, 5);
+	ck_assert_uint_eq(l.v[4].size, 13);
+	maildir_pop3list_free(&l);
+
+	/* Keywords Courier stored for message 3, subscriptions and the UTF-8 folder. */
+	maildir_keywords_init(&k);
+	ck_assert_int_eq(maildir_keywords_load(md, &k, &error), 0);
+	const struct maildir_keywords_msg *m =
+	    maildir_keywords_get(&k, "1763459802.M3P100Q3.mail.example.org");
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(m->n, 2);
+	ck_assert_str_eq(k.names[m->kw[0]], "$Label1");
+	ck_assert_str_eq(k.names[m->kw[1]], "Junk");
+	maildir_keywords_free(&k);
+	maildir_subscribed_init(&sub);
+	ck_assert_int_eq(maildir_subscribed_load(md, &sub, &error), 0);
+	ck_assert_uint_eq(sub.n, 2);
+	ck_assert(maildir_subscribed_contains(&sub, "INBOX.R\xc3\xa9sum\xc3\xa9"));
+	maildir_subscribed_free(&sub);
+	ck_assert_int_eq(maildir_folder_list(md, &names, &n, &error), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(names[0], "R\xc3\xa9sum\xc3\xa9");
+	free(names[0]);
+	free(names);
+	buf_free(&uidl);
+	free(before_uid);
+	free(before_pop);
+	tmd_rm_rf(md);
+	free(md);
+}
+END_TEST
+
+START_TEST(test_lock_timeout)
+{
+	char *md = tmd_make();
+	const char *error;
+	int fd = maildir_file_lock(md, "courierimapuiddb.lock", 100, &error), status;
+	pid_t pid;
+
+	ck_assert_int_ge(fd, 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* Another process: must give up after the timeout with a clear error. */
+		int fd2 = maildir_file_lock(md, "courierimapuiddb.lock", 50, &error);
+		_exit(fd2 < 0 && strcmp(error, "timed out waiting for the metadata lock") == 0 ? 0
+		                                                                               : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	maildir_file_unlock(fd);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(maildir_file_lock(md, "courierimapuiddb.lock", 50, &error) >= 0 ? 0 : 1);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	tmd_rm_rf(md);
+	free(md);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("maildir-store");
@@ -468,12 +620,14 @@ int main(void)
 	tcase_add_test(tc, test_pop3list_fixture_roundtrip);
 	tcase_add_test(tc, test_index_keeps_courier_uids);
 	tcase_add_loop_test(tc, test_index_corrupt_uiddb_recovers, 0,
-			    sizeof(corrupt_rows) / sizeof(corrupt_rows[0]));
+	                    sizeof(corrupt_rows) / sizeof(corrupt_rows[0]));
 	tcase_add_test(tc, test_index_missing_uiddb);
 	tcase_add_test(tc, test_pop3list_sync_fixture);
 	tcase_add_test(tc, test_deliver_flags_copy_expunge);
 	tcase_add_test(tc, test_purge_tmp);
 	tcase_add_test(tc, test_scan_skips_and_dedups);
+	tcase_add_test(tc, test_courier_real_maildir);
+	tcase_add_test(tc, test_lock_timeout);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -19,7 +19,7 @@ static inline char *tmd_make(void)
 	if (asprintf(&path, "%s/hato-maildir-XXXXXX", t != NULL ? t : "/tmp") < 0)
 		abort();
 	ck_assert_ptr_nonnull(mkdtemp(path));
-	static const char *const subs[] = { "cur", "new", "tmp" };
+	static const char *const subs[] = {"cur", "new", "tmp"};
 	for (size_t i = 0; i < 3; i++) {
 		char *s;
 		if (asprintf(&s, "%s/%s", path, subs[i]) < 0)

@@ -164,23 +164,23 @@ START_TEST(test_multipart_mixed_nested_message)
 		mixed, strlen(mixed),
 		"(NIL \"mixed\" ((NIL NIL \"a\" \"b.c\")) ((NIL NIL \"a\" \"b.c\")) ((NIL NIL \"a\" "
 		"\"b.c\")) NIL NIL NIL NIL NIL)",
-		"((\"text\" \"plain\" NIL NIL NIL \"7bit\" 12 1 NIL NIL NIL NIL)"
+		"((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 12 1 NIL NIL NIL NIL)"
 		"(\"application\" \"pdf\" (\"name\" \"a.pdf\") NIL NIL \"base64\" 4 NIL "
 		"(\"attachment\" (\"filename\" \"a.pdf\")) (\"en\" \"fr\") NIL)"
 		"(\"message\" \"rfc822\" NIL NIL \"forwarded\" \"7bit\" 157 "
 		"(NIL \"inner\" ((NIL NIL \"x\" \"y.z\")) ((NIL NIL \"x\" \"y.z\")) ((NIL NIL \"x\" "
 		"\"y.z\")) NIL NIL NIL NIL NIL) "
 		"((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 3 1 NIL NIL NIL NIL)"
-		"(\"text\" \"html\" NIL NIL NIL \"7bit\" 10 1 NIL NIL NIL NIL) \"alternative\" "
+		"(\"text\" \"html\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 10 1 NIL NIL NIL NIL) \"alternative\" "
 		"(\"boundary\" \"inner\") NIL NIL NIL) 12 NIL NIL NIL NIL) "
 		"\"mixed\" (\"boundary\" \"outer\") NIL NIL NIL)",
-		"((\"text\" \"plain\" NIL NIL NIL \"7bit\" 12 1)"
+		"((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 12 1)"
 		"(\"application\" \"pdf\" (\"name\" \"a.pdf\") NIL NIL \"base64\" 4)"
 		"(\"message\" \"rfc822\" NIL NIL \"forwarded\" \"7bit\" 157 "
 		"(NIL \"inner\" ((NIL NIL \"x\" \"y.z\")) ((NIL NIL \"x\" \"y.z\")) ((NIL NIL \"x\" "
 		"\"y.z\")) NIL NIL NIL NIL NIL) "
 		"((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 3 1)"
-		"(\"text\" \"html\" NIL NIL NIL \"7bit\" 10 1) \"alternative\") 12) \"mixed\")");
+		"(\"text\" \"html\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 10 1) \"alternative\") 12) \"mixed\")");
 }
 END_TEST
 
@@ -347,13 +347,36 @@ START_TEST(test_malformed)
 	check_message(no_boundary, strlen(no_boundary), NULL,
 		      "(\"multipart\" \"mixed\" NIL NIL NIL \"7bit\" 5 NIL NIL NIL NIL)", NULL);
 	check_message(unterminated, strlen(unterminated), NULL,
-		      "((\"text\" \"plain\" NIL NIL NIL \"7bit\" 8 2 NIL NIL NIL NIL) \"mixed\" "
+		      "((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 8 2 NIL NIL NIL NIL) "
+		      "\"mixed\" "
 		      "(\"boundary\" \"zz\") NIL NIL NIL)",
 		      NULL);
 	check_message(garbage, strlen(garbage), NULL,
 		      "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"BASE64\" 1 1 NIL NIL "
 		      "NIL NIL)",
 		      NULL);
+}
+END_TEST
+
+START_TEST(test_params_and_fields)
+{
+	const char *msg = "Content-Type: text/plain; format=flowed;\r\n"
+			  " name*0=\"a\"; name*1=\"b\" (comment)\r\n"
+			  "Content-ID: <id@x>\r\n"
+			  "Content-Description: caf\xc3\xa9\r\n"
+			  "Content-MD5: Q2hlY2s=\r\n"
+			  "Content-Location: http://x/y\r\n"
+			  "Content-Disposition: inline\r\n"
+			  "Content-Type: text/html\r\n"
+			  "\r\n"
+			  "abc";
+
+	check_message(msg, strlen(msg), NULL,
+		      "(\"text\" \"plain\" (\"format\" \"flowed\" \"name*0\" \"a\" \"name*1\" \"b\" "
+		      "\"charset\" \"us-ascii\") \"<id@x>\" {5}\r\ncaf\xc3\xa9 \"7bit\" 3 1 "
+		      "\"Q2hlY2s=\" (\"inline\" NIL) NIL \"http://x/y\")",
+		      "(\"text\" \"plain\" (\"format\" \"flowed\" \"name*0\" \"a\" \"name*1\" \"b\" "
+		      "\"charset\" \"us-ascii\") \"<id@x>\" {5}\r\ncaf\xc3\xa9 \"7bit\" 3 1)");
 }
 END_TEST
 
@@ -399,6 +422,29 @@ START_TEST(test_header_helpers)
 }
 END_TEST
 
+START_TEST(test_header_filter_and_crlf)
+{
+	const char *h = "From: a@b\nSubject: one\n two\nTo: c@d\r\nsubject: again\nX: y\n\nbody\n";
+	const char *names[] = { "SUBJECT", "to" };
+	size_t hl = mime_header_length(h, strlen(h));
+	struct buf out = BUF_INIT;
+
+	mime_header_filter(&out, h, hl, names, 2, false);
+	ck_assert_str_eq(buf_cstr(&out),
+			 "Subject: one\r\n two\r\nTo: c@d\r\nsubject: again\r\n\r\n");
+	buf_reset(&out);
+	mime_header_filter(&out, h, hl, names, 2, true);
+	ck_assert_str_eq(buf_cstr(&out), "From: a@b\r\nX: y\r\n\r\n");
+	buf_reset(&out);
+	mime_header_filter(&out, h, hl, names, 0, false);
+	ck_assert_str_eq(buf_cstr(&out), "\r\n");
+	buf_reset(&out);
+	mime_append_crlf(&out, "\na\r\nb\n\nc", strlen("\na\r\nb\n\nc"));
+	ck_assert_str_eq(buf_cstr(&out), "\r\na\r\nb\r\n\r\nc");
+	buf_free(&out);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("mime");
@@ -417,8 +463,10 @@ int main(void)
 	tcase_add_loop_test(tc, test_addresses, 0, (int)(sizeof(addr_rows) / sizeof(addr_rows[0])));
 	tcase_add_test(tc, test_missing_headers);
 	tcase_add_test(tc, test_malformed);
+	tcase_add_test(tc, test_params_and_fields);
 	tcase_add_test(tc, test_depth_limit);
 	tcase_add_test(tc, test_header_helpers);
+	tcase_add_test(tc, test_header_filter_and_crlf);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -25,7 +25,8 @@ static const struct {
 } field_rows[] = {
 	{ "uid=1000|gid=100|home=/home/a", 1, "uid=1000;gid=100;home=/home/a;" },
 	{ "disableimap|quota=10S", 1, "disableimap=;quota=10S;" },
-	{ "options=disableimap=1,group=x|mail=./M=x", 1, "options=disableimap=1,group=x;mail=./M=x;" },
+	{ "options=disableimap=1,group=x|mail=./M=x", 1,
+	  "options=disableimap=1,group=x;mail=./M=x;" },
 	{ "", 1, "" },
 	{ "a||b|", 1, "a=;b=;" },
 	{ "=x|k=", 1, "=x;k=;" },
@@ -130,7 +131,8 @@ START_TEST(test_text_edit)
 	ck_assert_int_eq(userdb_text_unset(t, "nobody", unset1, 3), 0);
 	ck_assert_int_eq(userdb_text_del(t, "mary"), 1);
 	ck_assert_int_eq(userdb_text_del(t, "mary"), 0);
-	assert_text(t, "# c\njohn\tuid=1|gid=2|home=/new|mail=Maildir\nzed@example.com\tuid=9|gid=9|home=/z\n");
+	assert_text(t, "# c\njohn\tuid=1|gid=2|home=/new|mail=Maildir\n"
+		       "zed@example.com\tuid=9|gid=9|home=/z\n");
 
 	/* Failure rows: what could not be stored back as one record. */
 	const char *bad1[] = { "a=b|c" };
@@ -142,7 +144,8 @@ START_TEST(test_text_edit)
 	ck_assert_int_eq(userdb_text_set(t, "john", bad3, 1, &err), -1);
 	ck_assert_int_eq(userdb_text_set(t, "jo\thn", set2, 1, &err), -1);
 	ck_assert_int_eq(userdb_text_set(t, "#x", set2, 1, &err), -1);
-	assert_text(t, "# c\njohn\tuid=1|gid=2|home=/new|mail=Maildir\nzed@example.com\tuid=9|gid=9|home=/z\n");
+	assert_text(t, "# c\njohn\tuid=1|gid=2|home=/new|mail=Maildir\n"
+		       "zed@example.com\tuid=9|gid=9|home=/z\n");
 	userdb_text_free(t);
 }
 END_TEST
@@ -174,7 +177,8 @@ static const struct {
 	{ "a\tx||y||", 1, "a", "x||y|_=users/", "" },
 	{ "a\t|systempw=z", 1, "a", "|_=users/", "systempw=z" },
 	/* Only the name before the first '=' decides: */
-	{ "a\tsystempw|opw=|pw=1|x=ypw=2|PW=3", 1, "a", "systempw|x=ypw=2|PW=3|_=users/", "opw=|pw=1" },
+	{ "a\tsystempw|opw=|pw=1|x=ypw=2|PW=3", 1, "a", "systempw|x=ypw=2|PW=3|_=users/",
+	  "opw=|pw=1" },
 	{ "1000=\tjohn", 1, "1000=", "john|_=users/", "" },
 	{ "\tnokey", 1, "", "nokey|_=users/", "" },
 	{ "# comment\tx", 0, NULL, NULL, NULL },
@@ -458,7 +462,8 @@ START_TEST(test_make_refusals)
 	ck_assert_int_eq(build("userdb", &err), 0);
 	put_file("userdb", "a\tuid=2\na\tuid=3\n", 0600);
 	ck_assert_int_eq(build("userdb", &err), -1);
-	ck_assert_str_eq(buf_cstr(&err), "Cannot store record for a - duplicate or out of disk space.\n\n");
+	ck_assert_str_eq(buf_cstr(&err),
+			 "Cannot store record for a - duplicate or out of disk space.\n\n");
 	char *v = raw_fetch("userdb.dat", "a");
 	ck_assert_str_eq(v, "uid=1|_=");
 	free(v);
