@@ -66,6 +66,13 @@ tests_fuzz_fuzz_pop3_login_session_LDADD = lib/libhato.la
 
 EXTRA_DIST += pop3d/README.md
 
+# pop3-login: the login program (login/ framework + the AUTHORIZATION state machine + TLS).
+pkglibexec_PROGRAMS += pop3d/pop3-login
+pop3d_pop3_login_SOURCES = pop3d/pop3-login-main.c
+pop3d_pop3_login_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/login -I$(top_srcdir)/pop3d
+pop3d_pop3_login_LDADD = $(LOGIN_LIBS) pop3d/libpop3core.la lib/libhatotls.la lib/libhato.la \
+	$(GNUTLS_LIBS)
+
 # pop3d: the mail program run after login (Courier's pop3d), on the client connection.
 bin_PROGRAMS += pop3d/pop3d
 pop3d_pop3d_SOURCES = pop3d/pop3d-main.c \

@@ -1,0 +1,306 @@
+/* pop3-login: the POP3 login program (DESIGN.md §2). Run by hato-tcpd as
+ *   pop3-login <mail program> [args...]      e.g.  pop3-login pop3d Maildir
+ * The parent stays root and authenticates; a forked child, chrooted and unprivileged, speaks
+ * TLS and the AUTHORIZATION state (pop3-login-session.h) and relays logins to the parent. */
+#include "login-common.h"
+#include "log.h"
+#include "pop3-login-session.h"
+#include "pop3-parser.h"
+#include "safe-io.h"
+#include "tls.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define POP3_LOGIN_INBUF 4096
+
+static const struct login_service pop3_login_service = {
+	.service = "pop3",
+	.protocol = "POP3",
+	.tls_env = "POP3_TLS",
+	.account_refusal = pop3_login_account_refusal,
+};
+
+/* The client connection as the child sees it: fd 0/1, or a TLS session over them. */
+struct pop3_login_conn {
+	struct tls_session *tls;
+};
+
+static ssize_t pop3_login_read(struct pop3_login_conn *c, void *buf, size_t n)
+{
+	if (c->tls != NULL)
+		return tls_read(c->tls, buf, n);
+	return read_retry(0, buf, n);
+}
+
+static int pop3_login_write(struct pop3_login_conn *c, struct buf *out)
+{
+	int ret = 0;
+
+	if (out->len > 0)
+		ret = c->tls != NULL ? tls_write(c->tls, out->data, out->len)
+				     : write_full(1, out->data, out->len);
+	buf_reset(out);
+	return ret;
+}
+
+static int pop3_login_env_bool(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && (*v == '1' || *v == 'y' || *v == 'Y');
+}
+
+static void pop3_login_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Relay the action to the parent and feed its answer into the session. 0 = go on (out holds
+ * the answer), 1 = logged in, -1 = end. */
+static int pop3_login_relay(struct pop3_login_session *s, int sock, const char *apop_timestamp,
+			    const struct pop3_login_action *act, struct buf *out)
+{
+	static uint8_t rbuf[LOGIN_PROTO_HEADER + LOGIN_PROTO_MAX_PAYLOAD];
+	const char *secured = pop3_login_session_tls_active(s) ? "1" : "0";
+	const char *f[4];
+	enum login_proto_type type;
+	unsigned int n;
+	struct login_proto_msg m;
+	struct pop3_login_action next;
+	enum pop3_login_result result;
+	char *text;
+
+	switch (act->kind) {
+	case POP3_LOGIN_AUTH_START:
+		f[0] = act->mech, f[1] = act->data != NULL ? act->data : "", f[2] = secured;
+		type = LOGIN_MSG_AUTH_START, n = 3;
+		/* "" on the wire means no initial response; an empty one is sent as "=". */
+		if (act->data != NULL && *act->data == '\0')
+			f[1] = "=";
+		break;
+	case POP3_LOGIN_AUTH_CONTINUE:
+		f[0] = act->data, type = LOGIN_MSG_AUTH_CONTINUE, n = 1;
+		break;
+	case POP3_LOGIN_USERPASS:
+		f[0] = act->user, f[1] = act->pass, f[2] = secured;
+		type = LOGIN_MSG_USERPASS, n = 3;
+		break;
+	default: /* POP3_LOGIN_APOP */
+		f[0] = act->user, f[1] = apop_timestamp != NULL ? apop_timestamp : "", f[2] = act->pass;
+		f[3] = secured, type = LOGIN_MSG_APOP, n = 4;
+		break;
+	}
+	if (login_child_request(sock, type, f, n, rbuf, sizeof(rbuf), &m) < 0) {
+		result = POP3_LOGIN_TEMPFAIL;
+		text = NULL;
+	} else if (m.type == LOGIN_MSG_CHALLENGE) {
+		text = login_proto_field_dup(&m.fields[0]);
+		pop3_login_session_auth_challenge(s, text != NULL ? text : "", out);
+		free(text);
+		return 0;
+	} else if (m.type == LOGIN_MSG_OK) {
+		result = POP3_LOGIN_OK;
+		text = NULL;
+	} else {
+		result = login_proto_field_is(&m.fields[0], "temp")	  ? POP3_LOGIN_TEMPFAIL
+			 : login_proto_field_is(&m.fields[0], "refused") ? POP3_LOGIN_REFUSED
+									  : POP3_LOGIN_FAILED;
+		text = login_proto_field_dup(&m.fields[1]);
+	}
+	pop3_login_session_auth_result(s, result, text, out, &next);
+	free(text);
+	if (result == POP3_LOGIN_OK)
+		return 1;
+	pop3_login_sleep_ms(pop3_login_session_delay_ms(s));
+	return next.kind == POP3_LOGIN_DISCONNECT ? -1 : 0;
+}
+
+/* Hand the connection to the parent: the socket itself, or (TLS) a socketpair whose other
+ * end this process keeps proxying. */
+static int pop3_login_handoff(struct pop3_login_session *s, struct pop3_login_conn *c, int sock,
+			      const char *rest, size_t len)
+{
+	int sp[2], ret;
+
+	alarm(0);
+	if (c->tls == NULL)
+		return login_child_handoff(sock, 0, rest, len, 0, pop3_login_session_utf8(s));
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) < 0)
+		return -1;
+	ret = login_child_handoff(sock, sp[1], rest, len, 1, pop3_login_session_utf8(s));
+	close(sp[1]);
+	close(sock);
+	if (ret == 0)
+		ret = tls_proxy(c->tls, sp[0]);
+	close(sp[0]);
+	return ret;
+}
+
+/* The child: returns its exit code. */
+static int pop3_login_child(int sock, int tls_implicit, const char *apop_timestamp)
+{
+	struct pop3_login_settings set = { 0 };
+	struct pop3_login_conn conn = { 0 };
+	struct tls_server *server = NULL;
+	struct pop3_login_session *s;
+	struct pop3_parser *parser;
+	struct buf out = BUF_INIT;
+	char in[POP3_LOGIN_INBUF];
+	size_t inlen = 0, pos = 0;
+	const char *error;
+	unsigned int timeout;
+	int ret = 1;
+
+	set.tls_active = tls_implicit;
+	set.tls_required = pop3_login_env_bool("POP3_TLS_REQUIRED");
+	set.auth_mechs = getenv("POP3AUTH");
+	set.auth_mechs_tls = getenv("POP3AUTH_TLS");
+	set.allow_user = 1;
+	set.apop_timestamp = apop_timestamp;
+	set.delay = (struct pop3_login_delay)POP3_LOGIN_DELAY_DEFAULT;
+	if (getenv("HATO_LOGIN_DELAY_MS") != NULL)
+		set.delay.base_ms = set.delay.max_ms =
+			(unsigned int)strtoul(getenv("HATO_LOGIN_DELAY_MS"), NULL, 10);
+	/* Credentials are read while the files are still reachable, before the chroot. */
+	if (tls_implicit || getenv("TLS_CERTFILE") != NULL) {
+		if (tls_server_new_from_env(&server, &error) < 0) {
+			log_warnx("TLS: %s", error);
+			if (tls_implicit)
+				return 1;
+			server = NULL;
+		}
+	}
+	set.tls_available = server != NULL && !tls_implicit;
+	if (login_child_drop(&error) < 0) {
+		log_warnx("login child: %s", error);
+		return 1;
+	}
+	timeout = login_child_timeout();
+	alarm(timeout);
+	if (tls_implicit && tls_server_start(server, 0, 1, &conn.tls, &error) < 0) {
+		log_warnx("TLS handshake: %s", error);
+		return 1;
+	}
+	s = pop3_login_session_new(&set);
+	parser = pop3_parser_new(0);
+	pop3_login_session_greeting(s, &out);
+	if (pop3_login_write(&conn, &out) < 0)
+		goto end;
+	for (;;) {
+		struct pop3_login_action act;
+		struct pop3_command cmd;
+		enum pop3_parser_result r;
+		enum pop3_login_action_kind kind;
+		size_t used;
+		ssize_t n;
+
+		if (pos == inlen) {
+			n = pop3_login_read(&conn, in, sizeof(in));
+			if (n <= 0)
+				break;
+			inlen = (size_t)n;
+			pos = 0;
+			alarm(timeout);
+		}
+		r = pop3_parser_feed(parser, in + pos, inlen - pos, &used, &cmd);
+		pos += used;
+		if (r == POP3_PARSER_NEED_MORE)
+			continue;
+		kind = r == POP3_PARSER_COMMAND
+			       ? pop3_login_session_command(s, &cmd, &out, &act)
+			       : pop3_login_session_parse_error(s, r, &out, &act);
+		if (kind == POP3_LOGIN_AUTH_START || kind == POP3_LOGIN_AUTH_CONTINUE ||
+		    kind == POP3_LOGIN_USERPASS || kind == POP3_LOGIN_APOP) {
+			int rr = pop3_login_relay(s, sock, apop_timestamp, &act, &out);
+
+			if (rr == 1) {
+				ret = pop3_login_handoff(s, &conn, sock, in + pos, inlen - pos) < 0;
+				goto end;
+			}
+			if (pop3_login_write(&conn, &out) < 0 || rr < 0)
+				break;
+			continue;
+		}
+		if (kind == POP3_LOGIN_AUTH_CANCEL)
+			login_child_send(sock, LOGIN_MSG_AUTH_CANCEL, NULL, 0);
+		if (pop3_login_write(&conn, &out) < 0)
+			break;
+		if (kind == POP3_LOGIN_QUIT) {
+			ret = 0;
+			break;
+		}
+		if (kind == POP3_LOGIN_DISCONNECT)
+			break;
+		if (kind == POP3_LOGIN_START_TLS) {
+			/* CVE-2011-0411: nothing received before the handshake is ever executed. */
+			pop3_parser_discard(parser);
+			pos = inlen = 0;
+			if (tls_server_start(server, 0, 1, &conn.tls, &error) < 0) {
+				log_warnx("STLS handshake: %s", error);
+				break;
+			}
+			pop3_login_session_tls_started(s);
+		}
+	}
+end:
+	buf_free(&out);
+	pop3_parser_free(&parser);
+	pop3_login_session_free(&s);
+	if (conn.tls != NULL)
+		tls_session_free(conn.tls);
+	if (server != NULL)
+		tls_server_free(server);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	int sp[2], status, devnull, ret;
+	int tls_implicit = pop3_login_env_bool("HATO_TLS");
+	/* APOP (RFC 1939 §7) is Hato's addition, off unless POP3_APOP is set: it needs an "apoppw"
+	 * cleartext secret per account. */
+	char *apop_timestamp = pop3_login_env_bool("POP3_APOP") ? login_apop_timestamp_new() : NULL;
+	pid_t pid;
+
+	log_init("pop3-login", LOG_TARGET_STDERR);
+	if (argc < 2) {
+		fprintf(stderr, "usage: pop3-login <mail program> [args...]\n");
+		return 1;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp) < 0)
+		fatal("socketpair");
+	pid = fork();
+	if (pid < 0)
+		fatal("fork");
+	if (pid == 0) {
+		close(sp[0]);
+		_exit(pop3_login_child(sp[1], tls_implicit, apop_timestamp));
+	}
+	close(sp[1]);
+	/* Only the child holds the client connection until it hands it back. */
+	devnull = open("/dev/null", O_RDWR);
+	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0)
+		fatal("/dev/null");
+	if (devnull > 2)
+		close(devnull);
+	ret = login_parent_run(&pop3_login_service, sp[0], pid, argv + 1, tls_implicit,
+			       apop_timestamp);
+	close(sp[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	free(apop_timestamp);
+	return ret;
+}
