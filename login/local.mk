@@ -23,3 +23,9 @@ tests_fuzz_fuzz_login_proto_SOURCES = tests/fuzz/fuzz-login-proto.c login/login-
 tests_fuzz_fuzz_login_proto_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/login
 tests_fuzz_fuzz_login_proto_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_login_proto_LDADD = lib/libhato.la
+
+# The login children chroot into an empty directory: make install creates it (root-owned, 0755).
+install-data-local: install-login-emptydir
+install-login-emptydir:
+	$(MKDIR_P) $(DESTDIR)$(emptydir)
+.PHONY: install-login-emptydir

@@ -45,6 +45,7 @@ if [ ! -f "$etc/userdb.dat" ]; then
 		case $scheme in hmac-*) field=$scheme"pw" ;; scram-*) field=$scheme"pw" ;; esac
 		echo password | "$sbin/userdbpw" "-$scheme" | "$sbin/userdb" -f "$users" testuser set "$field"
 	done
+	"$sbin/userdb" -f "$users" testuser set apoppw=password
 	"$sbin/makeuserdb" -f "$users"
 fi
 
@@ -59,16 +60,59 @@ echo "  user testuser / password (systempw, hmac-md5pw, hmac-sha1pw, hmac-sha256
 echo "  Maildir $home/Maildir ($(ls "$home/Maildir/new" "$home/Maildir/cur" | grep -c '^[0-9]') messages)"
 echo "  certificates $etc/imapd.pem, $etc/pop3d.pem"
 
+cat >"$etc/authdaemonrc.demo" <<RC
+authmodulelist="authuserdb"
+userdb="$users"
+RC
+
+# The Courier-style variables the services read (the rc scripts export pop3d/imapd the same way).
+export HATO_AUTHDAEMONRC="$etc/authdaemonrc.demo"
+export POP3AUTH="CRAM-MD5 CRAM-SHA1 CRAM-SHA256 SCRAM-SHA-256"
+export POP3AUTH_TLS="PLAIN LOGIN CRAM-MD5 CRAM-SHA1 CRAM-SHA256 SCRAM-SHA-256"
+export POP3_APOP=1
+export TLS_TICKET_KEYFILE="$run/tls-ticket.key"
+mkdir -p "$run/empty"
+export HATO_LOGIN_EMPTYDIR="$run/empty"
+
+pids=
+started=
+stop() {
+	[ -n "$pids" ] && kill $pids 2>/dev/null
+	wait 2>/dev/null
+	exit 0
+}
+trap stop INT TERM
+
+login="$prefix/libexec/hato"
+if [ -x "$login/pop3-login" ] && [ -x "$bin/pop3d" ]; then
+	TLS_CERTFILE="$etc/pop3d.pem" "$sbin/hato-tcpd" -address=127.0.0.1 -nodnslookup -tls=1995 \
+		1110,1995 "$login/pop3-login" "$bin/pop3d" Maildir &
+	pids="$pids $!"
+	started="$started POP3(1110) POP3S(1995)"
+fi
+if [ -x "$login/imap-login" ] && [ -x "$bin/imapd" ]; then
+	TLS_CERTFILE="$etc/imapd.pem" "$sbin/hato-tcpd" -address=127.0.0.1 -nodnslookup -tls=1993 \
+		1143,1993 "$login/imap-login" "$bin/imapd" Maildir &
+	pids="$pids $!"
+	started="$started IMAP(1143) IMAPS(1993)"
+fi
+
 missing=
-for prog in sbin/hato-tcpd sbin/authdaemond libexec/hato/pop3-login bin/pop3d libexec/hato/imap-login bin/imapd; do
+for prog in libexec/hato/pop3-login bin/pop3d libexec/hato/imap-login bin/imapd; do
 	[ -x "$prefix/$prog" ] || missing="$missing $prog"
 done
-if [ -n "$missing" ]; then
-	echo
-	echo "Not built yet, so no server is started:$missing"
-	echo "What exists can be tried now, for example:"
-	echo "  $sbin/userdb -f $users -show testuser"
-	echo "  $sbin/userdb-test-cram-md5"
-	echo "  certtool -i --infile $etc/imapd.pem | grep Subject:"
+[ -n "$missing" ] && echo "Not built yet, so not started:$missing"
+if [ -z "$started" ]; then
+	echo "No server to start yet."
 	exit 0
 fi
+sleep 1
+cat <<TXT
+
+Started on 127.0.0.1:$started. Ctrl-C stops them. Try:
+  curl -v pop3://127.0.0.1:1110/ -u testuser:password --login-options AUTH=CRAM-MD5
+  curl -k pop3s://127.0.0.1:1995/1 -u testuser:password
+  openssl s_client -connect 127.0.0.1:1110 -starttls pop3 -CAfile $etc/pop3d.pem
+  gnutls-cli --port 1995 --x509cafile $etc/pop3d.pem localhost
+TXT
+wait
