@@ -1,8 +1,9 @@
 /* Courier-protocol requests answered from the backend chain: PRE lookups, AUTH login and
- * cram-md5/sha1/sha256 (the client supplies the challenge), ENUMERATE. PASSWD is refused:
+ * cram-md5/sha1/sha256 (the client supplies the challenge), apop (Hato), ENUMERATE. PASSWD is refused:
  * passwords are changed with the userdb tools. */
 #include "config.h"
 #include "authd-courier.h"
+#include "apop.h"
 #include "auth-base64.h"
 #include "sasl-cram.h"
 #include "xalloc.h"
@@ -105,6 +106,64 @@ out:
 	return ret;
 }
 
+/* AUTH apop (Hato): "user\ntimestamp\ndigest\n", checked against the apoppw field. */
+static enum authd_outcome answer_apop(struct auth_chain *chain, const char *defoptions,
+				      const struct proto_courier_request *req, struct buf *out,
+				      const char **log_r)
+{
+	const char *reason = NULL, *error = NULL;
+	struct auth_chain_creds cc;
+	struct account *a = NULL;
+	char *copy = xmalloc(req->authdata.len + 1), *f[3], *p;
+	enum authd_outcome ret;
+
+	memcpy(copy, req->authdata.data != NULL ? req->authdata.data : "", req->authdata.len);
+	copy[req->authdata.len] = '\0';
+	p = copy;
+	/* Exactly three lines, the last newline optional, no NUL inside. */
+	for (size_t i = 0; i < 3; i++) {
+		char *nl = p != NULL ? strchr(p, '\n') : NULL;
+		f[i] = p;
+		if (nl != NULL)
+			*nl = '\0';
+		p = nl != NULL ? nl + 1 : NULL;
+	}
+	if (f[2] == NULL || (p != NULL && *p != '\0') ||
+	    (req->authdata.len > 0 && memchr(req->authdata.data, 0, req->authdata.len) != NULL)) {
+		ret = fail(out, "malformed apop data", log_r);
+		goto out;
+	}
+	switch (apop_verify(auth_chain_creds_init(&cc, chain, req->service), f[1], f[0], f[2],
+			    &reason)) {
+	case SASL_OK:
+		break;
+	case SASL_TEMPFAIL:
+		*log_r = reason;
+		ret = AUTHD_TEMPFAIL;
+		goto out;
+	default:
+		ret = fail(out, "authentication failed", log_r);
+		goto out;
+	}
+	switch (auth_chain_lookup(chain, req->service, f[0], &a, &error)) {
+	case AUTH_OK:
+		*log_r = "authenticated";
+		ret = reply_account(chain, defoptions, a, out);
+		break;
+	case AUTH_TEMPFAIL:
+		*log_r = error;
+		ret = AUTHD_TEMPFAIL;
+		break;
+	default:
+		ret = fail(out, "authentication failed", log_r);
+		break;
+	}
+out:
+	secure_zero(copy, req->authdata.len);
+	free(copy);
+	return ret;
+}
+
 struct enum_ctx {
 	struct buf *out;
 };
@@ -149,6 +208,8 @@ enum authd_outcome authd_courier_answer(struct auth_chain *chain, const char *de
 			return answer_cram(chain, defoptions, req, HMACKEY_SHA1, out, log_r);
 		if (strcmp(req->authtype, "cram-sha256") == 0)
 			return answer_cram(chain, defoptions, req, HMACKEY_SHA256, out, log_r);
+		if (strcmp(req->authtype, "apop") == 0)
+			return answer_apop(chain, defoptions, req, out, log_r);
 		return fail(out, "unsupported authtype", log_r);
 	case PROTO_COURIER_PASSWD:
 		return fail(out, "password change is not supported", log_r);

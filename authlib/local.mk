@@ -36,7 +36,8 @@ authlib_libhatoauth_la_SOURCES = \
 	authlib/authd-courier.c authlib/authd-courier.h \
 	authlib/authd-faildelay.c authlib/authd-faildelay.h \
 	authlib/proto-dovecot.c authlib/proto-dovecot.h \
-	authlib/authd-dovecot.c authlib/authd-dovecot.h
+	authlib/authd-dovecot.c authlib/authd-dovecot.h \
+	authlib/auth-client.c authlib/auth-client.h
 authlib_libhatoauth_la_CFLAGS = $(AM_CFLAGS) $(NETTLE_CFLAGS) $(IDN2_CFLAGS)
 AUTHLIB_LIBS = authlib/libhatoauth.la authlib/libuserdb.la $(AUTHLIB_PW_LIBS) $(IDN2_LIBS) \
 	$(GDBM_LIBS)
@@ -145,3 +146,9 @@ EXTRA_DIST += etc/authdaemonrc.dist.in
 etc/authdaemonrc.dist: $(srcdir)/etc/authdaemonrc.dist.in Makefile
 	@$(MKDIR_P) etc
 	$(do_subst) < $(srcdir)/etc/authdaemonrc.dist.in > $@
+
+check_PROGRAMS += tests/unit/check-auth-client
+TESTS += tests/unit/check-auth-client
+tests_unit_check_auth_client_SOURCES = tests/unit/check-auth-client.c
+tests_unit_check_auth_client_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/authlib
+tests_unit_check_auth_client_LDADD = $(AUTHLIB_LIBS) $(TEST_LIBS)
