@@ -116,6 +116,10 @@ enum auth_client_status auth_client_request(struct auth_client *ac, const void *
 		uint64_t now = now_ms();
 		ssize_t n;
 
+		if (reply->len == 3 && memcmp(reply->data, "OK\n", 3) == 0) {
+			close(fd); /* the PASSWD success reply */
+			return AUTH_CLIENT_OK;
+		}
 		if (reply->len == 5 && memcmp(reply->data, "FAIL\n", 5) == 0) {
 			close(fd);
 			return AUTH_CLIENT_FAIL;
@@ -318,6 +322,30 @@ enum auth_client_status auth_client_apop(struct auth_client *ac, const char *ser
 	}
 	buf_printf(&data, "%s\n%s\n%s\n", user, timestamp, digest_hex);
 	return auth_request(ac, service, "apop", &data, acct_r, error_r);
+}
+
+enum auth_client_status auth_client_passwd(struct auth_client *ac, const char *service,
+					   const char *user, const char *oldpw, const char *newpw,
+					   const char **error_r)
+{
+	struct buf req = BUF_INIT, reply = BUF_INIT;
+	enum auth_client_status st;
+
+	if (!word_ok(service) || !meta_ok(user) || !meta_ok(oldpw) || !meta_ok(newpw) ||
+	    strchr(user, '\t') != NULL) {
+		*error_r = "invalid name or password";
+		return AUTH_CLIENT_FAIL;
+	}
+	/* meta_ok refused control characters, so TABs inside passwords cannot occur either. */
+	buf_printf(&req, "PASSWD %s\t%s\t%s\t%s\n", service, user, oldpw, newpw);
+	st = auth_client_request(ac, req.data, req.len, &reply, error_r);
+	if (st == AUTH_CLIENT_OK && (reply.len != 3 || memcmp(reply.data, "OK\n", 3) != 0)) {
+		*error_r = "unexpected reply to PASSWD";
+		st = AUTH_CLIENT_TEMPFAIL;
+	}
+	buf_free_secure(&req);
+	buf_free(&reply);
+	return st;
 }
 
 enum auth_client_status auth_client_enumerate(struct auth_client *ac, struct buf *reply,

@@ -33,7 +33,8 @@ struct auth_client *auth_client_new(const char *dir, const char *rip);
 void auth_client_free(struct auth_client *ac);
 
 /* Send one Courier request (the whole bytes, metadata added here) and read the reply by
- * Courier's rules: OK when it ends in "\n.\n" (reply holds it all), FAIL on exactly "FAIL\n",
+ * Courier's rules: OK when it ends in "\n.\n" or is exactly "OK\n" (PASSWD), FAIL on exactly
+ * "FAIL\n",
  * TEMPFAIL on anything else (close without a reply, timeout, no daemon) with *error_r. */
 enum auth_client_status auth_client_request(struct auth_client *ac, const void *req, size_t len,
 					    struct buf *reply, const char **error_r);
@@ -57,6 +58,10 @@ enum auth_client_status auth_client_apop(struct auth_client *ac, const char *ser
 					 const char *user, const char *timestamp,
 					 const char *digest_hex, struct account **acct_r,
 					 const char **error_r);
+/* PASSWD service\tuser\told\tnew: OK on "OK\n". */
+enum auth_client_status auth_client_passwd(struct auth_client *ac, const char *service,
+					   const char *user, const char *oldpw, const char *newpw,
+					   const char **error_r);
 /* ENUMERATE: the raw reply ("# module\n\n" headers, account lines, ".\n"). */
 enum auth_client_status auth_client_enumerate(struct auth_client *ac, struct buf *reply,
 					      const char **error_r);

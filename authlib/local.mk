@@ -152,3 +152,14 @@ TESTS += tests/unit/check-auth-client
 tests_unit_check_auth_client_SOURCES = tests/unit/check-auth-client.c
 tests_unit_check_auth_client_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/authlib
 tests_unit_check_auth_client_LDADD = $(AUTHLIB_LIBS) $(TEST_LIBS)
+
+# The Courier-compatible command-line tools over authdaemond (auth-client.h).
+sbin_PROGRAMS += authlib/authtest authlib/authenumerate authlib/courierpasswd
+authlib_authtest_SOURCES = authlib/authtest.c
+authlib_authtest_LDADD = $(AUTHLIB_LIBS)
+authlib_authenumerate_SOURCES = authlib/authenumerate.c
+authlib_authenumerate_LDADD = $(AUTHLIB_LIBS)
+authlib_courierpasswd_SOURCES = authlib/courierpasswd.c
+authlib_courierpasswd_LDADD = $(AUTHLIB_LIBS)
+man_MANS += man/authtest.8 man/authenumerate.8 man/courierpasswd.8
+EXTRA_DIST += man/authtest.8 man/authenumerate.8 man/courierpasswd.8
