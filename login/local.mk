@@ -7,7 +7,8 @@ login_liblogin_la_SOURCES = \
 	login/login-child.c \
 	login/login-parent.c \
 	login/login-exec.c login/login-exec.h \
-	login/login-auth.h login/login-auth-local.c
+	login/login-auth.h login/login-auth-impl.h login/login-auth.c \
+	login/login-auth-local.c login/login-auth-daemon.c
 login_liblogin_la_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/authlib
 LOGIN_LIBS = login/liblogin.la $(AUTHLIB_LIBS)
 

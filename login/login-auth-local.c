@@ -1,6 +1,7 @@
-/* login-auth.h in process: authdaemonrc (authmodulelist, userdb paths) read once, the auth chain
- * and authlib's SASL sessions; the account is looked up by the authenticated name. */
-#include "login-auth.h"
+/* login-auth.h in process (HATO_AUTH=local, the default): authdaemonrc (authmodulelist, userdb
+ * paths) read once, the auth chain and authlib's SASL sessions; the account is looked up by the
+ * authenticated name. */
+#include "login-auth-impl.h"
 
 #include "apop.h"
 #include "auth-base64.h"
@@ -15,7 +16,7 @@
 
 #define LOGIN_AUTH_DEFAULT_MODULES "authuserdb authshadow"
 
-struct login_auth {
+struct login_auth_local {
 	char *service;
 	struct conffile *conf;
 	struct auth_chain *chain;
@@ -24,11 +25,11 @@ struct login_auth {
 	char hostname[256];
 };
 
-struct login_auth *login_auth_new(const char *service, const char **error_r)
+static void *local_new(const char *service, const char **error_r)
 {
 	const char *path = getenv("HATO_AUTHDAEMONRC");
 	const char *warning = NULL;
-	struct login_auth *auth = xcalloc(1, sizeof(*auth));
+	struct login_auth_local *auth = xcalloc(1, sizeof(*auth));
 
 	if (path == NULL || *path == '\0')
 		path = HATO_CONFDIR "/authdaemonrc";
@@ -54,19 +55,25 @@ fail:
 	return NULL;
 }
 
-void login_auth_free(struct login_auth *auth)
+static void local_cancel(void *p);
+
+static void local_free(void *p)
 {
+	struct login_auth_local *auth = p;
+
 	if (auth == NULL)
 		return;
-	login_auth_cancel(auth);
+	local_cancel(auth);
 	auth_chain_free(auth->chain);
 	conffile_free(auth->conf);
 	free(auth->service);
 	free(auth);
 }
 
-void login_auth_cancel(struct login_auth *auth)
+static void local_cancel(void *p)
 {
+	struct login_auth_local *auth = p;
+
 	if (auth->sasl != NULL) {
 		sasl_session_free(auth->sasl);
 		auth->sasl = NULL;
@@ -74,7 +81,7 @@ void login_auth_cancel(struct login_auth *auth)
 }
 
 /* The account of an authenticated name: the parent's own lookup, never the child's word. */
-static enum login_auth_status login_auth_account(struct login_auth *auth, const char *user,
+static enum login_auth_status login_auth_account(struct login_auth_local *auth, const char *user,
 						 struct account **acct_r, const char **reason_r)
 {
 	const char *error = NULL;
@@ -92,7 +99,7 @@ static enum login_auth_status login_auth_account(struct login_auth *auth, const 
 }
 
 /* Map a SASL step to a status: the challenge base64-encoded, the account on success. */
-static enum login_auth_status login_auth_step(struct login_auth *auth, enum sasl_result r,
+static enum login_auth_status login_auth_step(struct login_auth_local *auth, enum sasl_result r,
 					      const struct buf *out, struct buf *challenge_b64,
 					      struct account **acct_r, const char **reason_r)
 {
@@ -122,7 +129,7 @@ static enum login_auth_status login_auth_step(struct login_auth *auth, enum sasl
 		st = LOGIN_AUTH_FAIL;
 		break;
 	}
-	login_auth_cancel(auth);
+	local_cancel(auth);
 	return st;
 }
 
@@ -136,15 +143,16 @@ static int login_auth_decode(const char *b64, struct buf *plain)
 	return auth_base64_decode(plain, b64, strlen(b64), &error);
 }
 
-enum login_auth_status login_auth_start(struct login_auth *auth, const char *mech,
-					const char *initial_b64, struct buf *challenge_b64,
-					struct account **acct_r, const char **reason_r)
+static enum login_auth_status local_start(void *p, const char *mech, const char *initial_b64,
+					 struct buf *challenge_b64, struct account **acct_r,
+					 const char **reason_r)
 {
+	struct login_auth_local *auth = p;
 	const struct sasl_mech *m = sasl_mech_find(mech);
 	struct buf in, out;
 	enum login_auth_status st;
 
-	login_auth_cancel(auth);
+	local_cancel(auth);
 	/* APOP is verified through login_auth_apop, never as a SASL name from the wire. */
 	if (m == NULL || m == &sasl_mech_apop) {
 		*reason_r = "unknown mechanism";
@@ -167,10 +175,11 @@ enum login_auth_status login_auth_start(struct login_auth *auth, const char *mec
 	return st;
 }
 
-enum login_auth_status login_auth_continue(struct login_auth *auth, const char *response_b64,
-					   struct buf *challenge_b64, struct account **acct_r,
-					   const char **reason_r)
+static enum login_auth_status local_continue(void *p, const char *response_b64,
+					    struct buf *challenge_b64, struct account **acct_r,
+					    const char **reason_r)
 {
+	struct login_auth_local *auth = p;
 	struct buf in, out;
 	enum login_auth_status st;
 
@@ -182,7 +191,7 @@ enum login_auth_status login_auth_continue(struct login_auth *auth, const char *
 	buf_init(&out);
 	if (login_auth_decode(response_b64, &in) < 0) {
 		*reason_r = "bad base64";
-		login_auth_cancel(auth);
+		local_cancel(auth);
 		st = LOGIN_AUTH_FAIL;
 	} else {
 		st = login_auth_step(auth, sasl_session_input(auth->sasl, in.data, in.len, &out),
@@ -193,11 +202,13 @@ enum login_auth_status login_auth_continue(struct login_auth *auth, const char *
 	return st;
 }
 
-enum login_auth_status login_auth_apop(struct login_auth *auth, const char *user,
-				       const char *timestamp, const char *digest_hex,
-				       struct account **acct_r, const char **reason_r)
+static enum login_auth_status local_apop(void *p, const char *user, const char *timestamp,
+					const char *digest_hex, struct account **acct_r,
+					const char **reason_r)
 {
-	login_auth_cancel(auth);
+	struct login_auth_local *auth = p;
+
+	local_cancel(auth);
 	switch (apop_verify(&auth->creds.creds, timestamp, user, digest_hex, reason_r)) {
 	case SASL_OK:
 		return login_auth_account(auth, user, acct_r, reason_r);
@@ -207,3 +218,13 @@ enum login_auth_status login_auth_apop(struct login_auth *auth, const char *user
 		return LOGIN_AUTH_FAIL;
 	}
 }
+
+const struct login_auth_ops login_auth_local_ops = {
+	.name = "local",
+	.new_ = local_new,
+	.free_ = local_free,
+	.start = local_start,
+	.cont = local_continue,
+	.cancel = local_cancel,
+	.apop = local_apop,
+};

@@ -16,9 +16,13 @@ import signal
 import ssl
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from authd_for_tests import Authd  # noqa: E402  (the helper next to this file)
 
 BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
 TCPD = BUILD / "tcpd" / "hato-tcpd"
@@ -131,8 +135,9 @@ class Pop3LoginTests(unittest.TestCase):
                        check=True)
         subprocess.run([str(MAKEUSERDB), "-f", str(src)], check=True)
         rc = cls.dir / "authdaemonrc"
-        rc.write_text(f'authmodulelist="authuserdb"\nuserdb="{src}"\n')
-        cls.env = dict(os.environ, HATO_AUTHDAEMONRC=str(rc),
+        rc.write_text(f'authmodulelist="authuserdb"\nuserdb="{src}"\nAUTHFAILDELAY=50\n')
+        cls.authd = Authd(BUILD, rc, cls.dir)
+        cls.env = dict(os.environ, **cls.authd.env, HATO_AUTHDAEMONRC=str(rc),
                        HATO_LOGIN_EMPTYDIR=str(cls.dir / "empty"), HATO_LOGIN_USER="hato",
                        HATO_LOGIN_DELAY_MS="50", HATO_LOGIN_TIMEOUT="6", POP3_APOP="1", POP3AUTH="CRAM-MD5",
                        POP3AUTH_TLS="PLAIN LOGIN CRAM-MD5")
@@ -162,6 +167,7 @@ class Pop3LoginTests(unittest.TestCase):
     def tearDownClass(cls):
         cls.tcpd.send_signal(signal.SIGTERM)
         cls.tcpd.wait(timeout=15)
+        cls.authd.stop()
         cls.errfile.seek(0)
         log = cls.errfile.read().decode(errors="replace")
         cls.errfile.close()

@@ -12,9 +12,13 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from authd_for_tests import Authd  # noqa: E402  (the helper next to this file)
 
 BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
 SRC = pathlib.Path(__file__).resolve().parents[2]
@@ -86,13 +90,14 @@ class Pop3Service(unittest.TestCase):
                            check=True)
         subprocess.run([str(MAKEUSERDB), "-f", str(src)], check=True)
         rc = cls.dir / "authdaemonrc"
-        rc.write_text(f'authmodulelist="authuserdb"\nuserdb="{src}"\n')
+        rc.write_text(f'authmodulelist="authuserdb"\nuserdb="{src}"\nAUTHFAILDELAY=50\n')
+        cls.authd = Authd(BUILD, rc, cls.dir)
         template = cls.dir / "pop3d.cnf"
         template.write_text((SRC / "certs" / "pop3d.cnf").read_text())
         cls.cert = cls.dir / "pop3d.pem"
         subprocess.run([str(MKCERT), str(cls.cert)], check=True, capture_output=True,
                        env=dict(os.environ, TEMPLATE=str(template), BITS="medium"))
-        env = dict(os.environ, HATO_AUTHDAEMONRC=str(rc), HATO_LOGIN_USER="hato",
+        env = dict(os.environ, **cls.authd.env, HATO_AUTHDAEMONRC=str(rc), HATO_LOGIN_USER="hato",
                    HATO_LOGIN_EMPTYDIR=str(cls.dir / "empty"), HATO_LOGIN_DELAY_MS="50",
                    POP3AUTH="CRAM-MD5", POP3AUTH_TLS="PLAIN LOGIN CRAM-MD5", POP3_APOP="1",
                    TLS_CERTFILE=str(cls.cert))
@@ -114,6 +119,7 @@ class Pop3Service(unittest.TestCase):
     def tearDownClass(cls):
         cls.tcpd.send_signal(signal.SIGTERM)
         cls.tcpd.wait(timeout=15)
+        cls.authd.stop()
         cls.log.close()
         shutil.rmtree(cls.dir, ignore_errors=True)
 
