@@ -138,6 +138,12 @@ tests_fuzz_fuzz_authdaemon_dovecot_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_
 tests_fuzz_fuzz_authdaemon_dovecot_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_authdaemon_dovecot_LDADD = $(AUTHLIB_LIBS)
 
+AUTHLIB_FUZZ += tests/fuzz/fuzz-auth-client-account
+tests_fuzz_fuzz_auth_client_account_SOURCES = tests/fuzz/fuzz-auth-client-account.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_auth_client_account_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib
+tests_fuzz_fuzz_auth_client_account_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_auth_client_account_LDADD = $(AUTHLIB_LIBS)
+
 # The sample configuration, with the configured paths substituted.
 authdaemonrcdir = $(pkgconfdir)
 authdaemonrc_DATA = etc/authdaemonrc.dist

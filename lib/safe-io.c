@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,12 +35,23 @@ ssize_t read_full(int fd, void *buf, size_t n)
 	return (ssize_t)done;
 }
 
+/* A peer that went away is an EPIPE for the caller to handle, not a SIGPIPE that kills a
+ * daemon or a login parent serving other clients. */
+static ssize_t write_nosigpipe(int fd, const void *p, size_t n)
+{
+	ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+
+	if (w < 0 && errno == ENOTSOCK)
+		w = write(fd, p, n);
+	return w;
+}
+
 int write_full(int fd, const void *buf, size_t n)
 {
 	const char *p = buf;
 
 	while (n > 0) {
-		ssize_t w = write(fd, p, n);
+		ssize_t w = write_nosigpipe(fd, p, n);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
@@ -141,7 +153,7 @@ static int write_timeout_nonblock(int fd, const char *p, size_t n, int timeout_m
 			return -1;
 		if (r == 0)
 			return -2;
-		ssize_t w = write(fd, p, n);
+		ssize_t w = write_nosigpipe(fd, p, n);
 		if (w < 0) {
 			if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
 				continue;

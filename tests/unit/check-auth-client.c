@@ -235,8 +235,33 @@ START_TEST(test_tempfail_rows)
 	ck_assert_int_eq(auth_client_enumerate(ac, &reply, &error), AUTH_CLIENT_TEMPFAIL);
 	ck_assert_str_eq(error, "authdaemond timed out");
 	free(fake_end(&f, 1));
-	/* "FAIL\n" must be the whole reply; FAIL inside a record is data. */
 	buf_free(&reply);
+	auth_client_free(ac);
+}
+END_TEST
+
+START_TEST(test_passwd)
+{
+	static const char want[] = "PASSWD imap\tbob\told pw\tnew\n";
+	const char *const ok[] = { "OK\n" }, *const bad[] = { "FAIL\n" };
+	struct auth_client *ac = auth_client_new(dir, "");
+	const char *error = NULL;
+	struct fake f;
+	char *got;
+
+	fake_serve("socket", NULL, strlen(want), ok, 1, 0, &f);
+	ck_assert_int_eq(auth_client_passwd(ac, "imap", "bob", "old pw", "new", &error),
+			 AUTH_CLIENT_OK);
+	got = fake_end(&f, 0);
+	ck_assert_str_eq(got, want);
+	free(got);
+	fake_serve("socket", NULL, strlen(want), bad, 1, 0, &f);
+	ck_assert_int_eq(auth_client_passwd(ac, "imap", "bob", "old pw", "new", &error),
+			 AUTH_CLIENT_FAIL);
+	free(fake_end(&f, 0));
+	/* A TAB would shift the fields: refused before any I/O. */
+	ck_assert_int_eq(auth_client_passwd(ac, "imap", "bob", "a\tb", "new", &error),
+			 AUTH_CLIENT_FAIL);
 	auth_client_free(ac);
 }
 END_TEST
@@ -364,6 +389,7 @@ int main(void)
 	tcase_add_test(tc, test_pre_fail);
 	tcase_add_test(tc, test_cram_and_apop_bytes);
 	tcase_add_test(tc, test_tempfail_rows);
+	tcase_add_test(tc, test_passwd);
 	tcase_add_test(tc, test_enumerate);
 	tcase_add_test(tc, test_session);
 	tcase_add_test(tc, test_session_closed);
