@@ -237,11 +237,16 @@ class PostfixSasl(unittest.TestCase):
                              "Postfix master to exit", timeout=10)
                 except (ValueError, IndexError, AssertionError):
                     pass
+        report = ""
         if cls.authd is not None:
             cls.authd.terminate()
             cls.authd.wait(timeout=10)
+            cls.authd_log.seek(0)
+            report = cls.authd_log.read().decode(errors="replace")
             cls.authd_log.close()
         shutil.rmtree(cls.dir, ignore_errors=True)
+        if "Sanitizer" in report:  # the sanitizer build reports to stderr at exit
+            raise AssertionError(f"authdaemond:\n{report}")
 
     def logs(self):
         out = ""
