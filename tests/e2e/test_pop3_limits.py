@@ -558,11 +558,16 @@ class Pop3Limits(Pop3Fixture):
         b.pass_(PASSWORD)
         self.assert_works(b)
         b.quit()
-        srv.wait_idle(timeout=0)  # not all: a is still there
-        deadline = time.time() + 5
-        while len(descendants(srv.proc.pid)) > 1 and time.time() < deadline:
-            time.sleep(0.05)
-        c = poplib.POP3("127.0.0.1", srv.port, timeout=20)  # a slot is free again
+        # b's slot frees once hato-tcpd has reaped it (pop3d lingers up to 2 s after QUIT).
+        deadline = time.time() + 10
+        while True:
+            try:
+                c = poplib.POP3("127.0.0.1", srv.port, timeout=20)
+                break
+            except poplib.error_proto as e:
+                self.assertEqual(e.args[0] + b"\r\n", OVERLIMIT)
+                self.assertLess(time.time(), deadline, "b's slot was never freed")
+                time.sleep(0.2)
         self.assertTrue(c.getwelcome().startswith(GREETING_PREFIX))
         c.quit()
         self.assert_works(a)
@@ -606,6 +611,23 @@ class Pop3Limits(Pop3Fixture):
                 self.assertEqual(recv_until(s, b"\r\n"), b"+OK Password required.\r\n")
             s.sendall(b"QUIT\r\n")
             self.assertIn(recv_all(s), (b"+OK Better luck next time.\r\n", b"+OK Bye-bye.\r\n"))
+
+    def test_quit_answer_survives_trailing_input(self):
+        # Closing with unread input sends a RST that can destroy the last answer: both the
+        # login child and pop3d must drain before they close.
+        srv = self.start()
+        for logged_in in (False, True):
+            s = self.conn(srv.port)
+            self.assertTrue(recv_until(s, b"\r\n").startswith(GREETING_PREFIX))
+            want = b"+OK Better luck next time.\r\n"
+            if logged_in:
+                s.sendall(b"USER testuser\r\nPASS password\r\n")
+                self.assertEqual(recv_until(s, b"logged in.\r\n"),
+                                 b"+OK Password required.\r\n+OK logged in.\r\n")
+                want = b"+OK Bye-bye.\r\n"
+            s.sendall(b"QUIT\r\n" + b"x" * 100000)
+            time.sleep(0.5)  # the server has answered and closed before we read
+            self.assertEqual(recv_all(s), want, logged_in)
 
     def test_bad_command_flood_closes_other_session_unaffected(self):
         srv = self.start()
