@@ -84,7 +84,8 @@ man_MANS += man/pop3d.8
 EXTRA_DIST += man/pop3d.8
 
 # pop3-login(8) names the configured paths and login user: made from a .in like the configs.
-man_MANS += man/pop3-login.8
+# nodist: the tarball carries the .in, each build makes the page for its own paths.
+nodist_man_MANS = man/pop3-login.8
 CLEANFILES += man/pop3-login.8
 EXTRA_DIST += man/pop3-login.8.in
 man/pop3-login.8: $(srcdir)/man/pop3-login.8.in Makefile
