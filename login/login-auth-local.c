@@ -119,6 +119,8 @@ static enum login_auth_status login_auth_step(struct login_auth_local *auth, enu
 			st = login_auth_account(auth, sasl_session_authcid(auth->sasl), acct_r,
 						reason_r);
 		}
+		if (st == LOGIN_AUTH_OK && out->len > 0)
+			auth_base64_encode(challenge_b64, out->data, out->len);
 		break;
 	case SASL_TEMPFAIL:
 		*reason_r = sasl_session_reason(auth->sasl);

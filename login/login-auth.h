@@ -23,7 +23,10 @@ void login_auth_free(struct login_auth *auth);
 
 /* Start mech (any case). initial_b64: the initial response as sent ("=" for empty), NULL when
  * the client sent none. On CONTINUE challenge_b64 holds the base64 challenge. On OK *acct_r is
- * set (free with account_free). *reason_r says why for FAIL/TEMPFAIL (for the log only). */
+ * set (free with account_free) and challenge_b64 holds the mechanism's additional data with
+ * success (SCRAM's "v=ServerSignature"), empty if none: POP3 and IMAP4rev1 have no place for it
+ * in their OK, so the caller sends it as one more challenge and requires an empty response
+ * (RFC 5034 §4, RFC 4422 §5). *reason_r says why for FAIL/TEMPFAIL (for the log only). */
 enum login_auth_status login_auth_start(struct login_auth *auth, const char *mech,
 					const char *initial_b64, struct buf *challenge_b64,
 					struct account **acct_r, const char **reason_r);

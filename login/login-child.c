@@ -7,9 +7,11 @@
 #include "xalloc.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -122,4 +124,33 @@ int login_child_handoff(int sock, int fd, const char *pipelined, size_t len, int
 	secure_zero(copy, len);
 	free(copy);
 	return ret;
+}
+
+static long login_child_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void login_child_linger(void)
+{
+	long deadline = login_child_now_ms() + LOGIN_LINGER_MS;
+	char junk[4096];
+
+	alarm(0);
+	if (shutdown(1, SHUT_WR) < 0)
+		return; /* not a socket (tests, pipes): nothing to linger on */
+	for (;;) {
+		struct pollfd pfd = { .fd = 0, .events = POLLIN };
+		long left = deadline - login_child_now_ms();
+		ssize_t n;
+
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			return;
+		n = read(0, junk, sizeof(junk));
+		if (n <= 0 && !(n < 0 && errno == EINTR))
+			return;
+	}
 }

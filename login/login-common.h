@@ -10,6 +10,8 @@
 
 /* Seconds a client may stay idle before logging in. */
 #define LOGIN_PREAUTH_TIMEOUT 60
+/* How long a closing child keeps draining the client's input (login_child_linger). */
+#define LOGIN_LINGER_MS 2000
 /* Failed logins P accepts from one child before it stops answering (L enforces a lower,
  * configured limit; this one only bounds a compromised L). */
 #define LOGIN_PARENT_MAX_FAILURES 10
@@ -45,6 +47,12 @@ int login_child_drop(const char **error_r);
  * LOGIN_PREAUTH_TIMEOUT. Also installs the SIGALRM handler that ends the child; the child arms
  * alarm() with the result. */
 unsigned int login_child_timeout(void);
+
+/* L: end the client connection (fd 0/1, a socket) without losing the last answer: stop
+ * sending, then read and discard what the client still sends for at most LOGIN_LINGER_MS or
+ * until it closes. Closing with unread input makes the kernel send a RST, which can destroy
+ * the answer to a pipelined QUIT (or a TLS close_notify) before the client has read it. */
+void login_child_linger(void);
 
 /* L: send one request frame to P and wait for its answer (CHALLENGE, OK or FAIL) into
  * *reply_r, whose fields point into rbuf (at least LOGIN_PROTO_HEADER + MAX_PAYLOAD octets).

@@ -32,6 +32,8 @@ struct login_parent {
 	const char *apop_timestamp;
 	unsigned int failures;
 	struct account *acct;	/* set after OK: only a HANDOFF may follow */
+	struct account *final;	/* authenticated, waiting for the client's empty response to
+				 * the mechanism's additional data (SCRAM's server signature) */
 };
 
 static const char *login_parent_env(const char *name)
@@ -65,6 +67,13 @@ static int login_parent_answer(struct login_parent *p, enum login_auth_status st
 		f[0] = buf_cstr(challenge);
 		return login_parent_reply(p, LOGIN_MSG_CHALLENGE, f, 1);
 	case LOGIN_AUTH_OK:
+		if (challenge->len > 0) {
+			/* No "additional data with success" in POP3/IMAP4rev1: the data goes out
+			 * as a challenge and only an empty response completes the login. */
+			p->final = acct;
+			f[0] = buf_cstr(challenge);
+			return login_parent_reply(p, LOGIN_MSG_CHALLENGE, f, 1);
+		}
 		if (acct->uid == 0) {
 			log_warnx("%s: refusing an account with uid 0", acct->address);
 			account_free(acct);
@@ -133,7 +142,12 @@ static int login_parent_request(struct login_parent *p, const struct login_proto
 	char *a = NULL, *b = NULL, *c = NULL;
 	int ret;
 
+	/* Whatever comes next ends a pending final step; only an empty response completes it. */
+	struct account *final = p->final;
+
+	p->final = NULL;
 	if (m->type == LOGIN_MSG_AUTH_CANCEL) {
+		account_free(final);
 		login_auth_cancel(p->auth);
 		return 0;
 	}
@@ -156,7 +170,15 @@ static int login_parent_request(struct login_parent *p, const struct login_proto
 				      &reason);
 		break;
 	case LOGIN_MSG_AUTH_CONTINUE:
-		st = login_auth_continue(p->auth, a, &challenge, &acct, &reason);
+		if (final != NULL && *a == '\0') {
+			acct = final;
+			final = NULL;
+			st = LOGIN_AUTH_OK;
+		} else if (final != NULL) {
+			reason = "non-empty response to the final SASL message";
+		} else {
+			st = login_auth_continue(p->auth, a, &challenge, &acct, &reason);
+		}
 		break;
 	case LOGIN_MSG_USERPASS:
 		/* USER/PASS is PLAIN with an empty authzid (RFC 4616), so that one code path
@@ -186,12 +208,14 @@ static int login_parent_request(struct login_parent *p, const struct login_proto
 	default:
 		goto bad;
 	}
+	account_free(final);
 	ret = login_parent_answer(p, st, &challenge, acct, reason);
 	buf_free_secure(&plain);
 	buf_free_secure(&challenge);
 	login_parent_free_fields(a, b, c);
 	return ret;
 bad:
+	account_free(final);
 	login_parent_free_fields(a, b, c);
 	return -1;
 }
@@ -281,6 +305,7 @@ int login_parent_run(const struct login_service *svc, int sock, pid_t child, cha
 	}
 	login_parent_names(&p, NULL, NULL);
 	account_free(p.acct);
+	account_free(p.final);
 	login_auth_free(p.auth);
 	return ret;
 }

@@ -82,3 +82,11 @@ pop3d_pop3d_CFLAGS = $(AM_CFLAGS)
 pop3d_pop3d_LDADD = pop3d/libpop3core.la maildir/libmaildir.la lib/libhato.la
 man_MANS += man/pop3d.8
 EXTRA_DIST += man/pop3d.8
+
+# pop3-login(8) names the configured paths and login user: made from a .in like the configs.
+# nodist: the tarball carries the .in, each build makes the page for its own paths.
+nodist_man_MANS = man/pop3-login.8
+CLEANFILES += man/pop3-login.8
+EXTRA_DIST += man/pop3-login.8.in
+man/pop3-login.8: $(srcdir)/man/pop3-login.8.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) man && $(do_subst) <$(srcdir)/man/pop3-login.8.in >$@

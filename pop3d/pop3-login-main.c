@@ -162,7 +162,7 @@ static int pop3_login_child(int sock, int tls_implicit, const char *apop_timesta
 	size_t inlen = 0, pos = 0;
 	const char *error;
 	unsigned int timeout;
-	int ret = 1;
+	int ret = 1, linger = 1;
 
 	set.tls_active = tls_implicit;
 	set.tls_required = pop3_login_env_bool("POP3_TLS_REQUIRED");
@@ -228,6 +228,8 @@ static int pop3_login_child(int sock, int tls_implicit, const char *apop_timesta
 
 			if (rr == 1) {
 				ret = pop3_login_handoff(s, &conn, sock, in + pos, inlen - pos) < 0;
+				/* Plain: fd 0 is pop3d's now and must not be shut down here. */
+				linger = conn.tls != NULL;
 				goto end;
 			}
 			if (pop3_login_write(&conn, &out) < 0 || rr < 0)
@@ -263,6 +265,8 @@ end:
 		tls_session_free(conn.tls);
 	if (server != NULL)
 		tls_server_free(server);
+	if (linger)
+		login_child_linger();
 	return ret;
 }
 

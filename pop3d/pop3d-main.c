@@ -12,10 +12,13 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #define POP3D_DEFAULT_IDLE_SECONDS 600
+/* How long pop3d drains the client's input after its last answer (pop3d_linger). */
+#define POP3D_LINGER_MS 2000
 
 /* Send one line to the client and stop: errors before the session starts. */
 static _Noreturn void refuse(const char *line, const char *logmsg)
@@ -46,6 +49,28 @@ static long env_long(const char *name, long min, long max, long def)
 static unsigned int delete_messages(void *ctx, const unsigned int *idx, unsigned int n)
 {
 	return pop3_maildir_delete(ctx, idx, n);
+}
+
+/* Stop sending, then discard what the client still sends for up to POP3D_LINGER_MS or until it
+ * closes: closing with unread input (commands pipelined behind QUIT, a flood cut short) makes
+ * the kernel send a RST that can destroy the last answer before the client has read it. */
+static void pop3d_linger(void)
+{
+	struct timespec now, end;
+	char junk[4096];
+
+	if (shutdown(STDOUT_FILENO, SHUT_WR) < 0)
+		return; /* not a socket (tests with pipes) */
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += POP3D_LINGER_MS / 1000;
+	for (;;) {
+		long left;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = (long)(end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000;
+		if (left <= 0 || read_timeout(STDIN_FILENO, junk, sizeof(junk), (int)left) <= 0)
+			return;
+	}
 }
 
 int main(int argc, char **argv)
@@ -97,5 +122,7 @@ int main(int argc, char **argv)
 				    (unsigned long)(time(NULL) - start),
 				    tls != NULL && strcmp(tls, "1") == 0);
 	pop3_maildir_free(&md);
+	if (end != POP3D_IO_TIMEOUT)
+		pop3d_linger();
 	return 0;
 }
