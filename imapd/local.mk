@@ -55,3 +55,34 @@ tests_fuzz_fuzz_mime_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd
 tests_fuzz_fuzz_mime_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -Wno-error
 tests_fuzz_fuzz_mime_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_mime_LDADD = imapd/libimapcore.la lib/libhato.la
+
+# imap-login: the IMAP login program on the login/ framework (DESIGN.md §2). Its pure part
+# (capability list, not-authenticated state machine) has its own convenience library so that the
+# Check suite and the fuzz target need neither GnuTLS nor authlib.
+noinst_LTLIBRARIES += imapd/libimaplogin.la
+IMAP_LOGIN_CORE_SOURCES = \
+	imapd/imap-login-capa.c imapd/imap-login-capa.h \
+	imapd/imap-login-session.c imapd/imap-login-session.h
+imapd_libimaplogin_la_SOURCES = $(IMAP_LOGIN_CORE_SOURCES)
+
+pkglibexec_PROGRAMS += imapd/imap-login
+imapd_imap_login_SOURCES = imapd/imap-login-main.c
+imapd_imap_login_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/login -I$(top_srcdir)/imapd
+imapd_imap_login_LDADD = $(LOGIN_LIBS) imapd/libimaplogin.la imapd/libimapcore.la \
+	lib/libhatotls.la lib/libhato.la $(GNUTLS_LIBS)
+
+check_PROGRAMS += tests/unit/check-imap-login-session
+TESTS += tests/unit/check-imap-login-session
+tests_unit_check_imap_login_session_SOURCES = tests/unit/check-imap-login-session.c
+tests_unit_check_imap_login_session_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd
+tests_unit_check_imap_login_session_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_imap_login_session_LDADD = imapd/libimaplogin.la imapd/libimapcore.la \
+	lib/libhato.la $(TEST_LIBS)
+
+FUZZ_TARGETS += tests/fuzz/fuzz-imap-login-session
+tests_fuzz_fuzz_imap_login_session_SOURCES = tests/fuzz/fuzz-imap-login-session.c \
+	$(IMAP_LOGIN_CORE_SOURCES) $(FUZZ_DRIVER)
+tests_fuzz_fuzz_imap_login_session_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd
+tests_fuzz_fuzz_imap_login_session_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_imap_login_session_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_imap_login_session_LDADD = imapd/libimapcore.la lib/libhato.la

@@ -22,6 +22,10 @@ struct login_auth_local {
 	struct auth_chain *chain;
 	struct auth_chain_creds creds;
 	struct sasl_session *sasl;
+	/* The mechanism succeeded with additional data (SCRAM's server-final): it went out as a
+	 * last challenge and the client's empty response completes the login (RFC 3501 §6.2.2,
+	 * RFC 5034 §4: protocols without a success-data field). */
+	int success_sent;
 	char hostname[256];
 };
 
@@ -78,6 +82,7 @@ static void local_cancel(void *p)
 		sasl_session_free(auth->sasl);
 		auth->sasl = NULL;
 	}
+	auth->success_sent = 0;
 }
 
 /* The account of an authenticated name: the parent's own lookup, never the child's word. */
@@ -111,6 +116,11 @@ static enum login_auth_status login_auth_step(struct login_auth_local *auth, enu
 		auth_base64_encode(challenge_b64, out->data, out->len);
 		return LOGIN_AUTH_CONTINUE;
 	case SASL_OK:
+		if (out->len > 0 && !auth->success_sent) {
+			auth_base64_encode(challenge_b64, out->data, out->len);
+			auth->success_sent = 1;
+			return LOGIN_AUTH_CONTINUE;
+		}
 		authzid = sasl_session_authzid(auth->sasl);
 		if (*authzid != '\0' && strcmp(authzid, sasl_session_authcid(auth->sasl)) != 0) {
 			*reason_r = "authorization identity differs";
@@ -195,6 +205,15 @@ static enum login_auth_status local_continue(void *p, const char *response_b64,
 		*reason_r = "bad base64";
 		local_cancel(auth);
 		st = LOGIN_AUTH_FAIL;
+	} else if (auth->success_sent) {
+		/* Only an empty response may follow the success data. */
+		if (in.len != 0) {
+			*reason_r = "data after the final server message";
+			login_auth_cancel(auth);
+			st = LOGIN_AUTH_FAIL;
+		} else {
+			st = login_auth_step(auth, SASL_OK, &out, challenge_b64, acct_r, reason_r);
+		}
 	} else {
 		st = login_auth_step(auth, sasl_session_input(auth->sasl, in.data, in.len, &out),
 				     &out, challenge_b64, acct_r, reason_r);
