@@ -55,3 +55,21 @@ tests_fuzz_fuzz_mime_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd
 tests_fuzz_fuzz_mime_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -Wno-error
 tests_fuzz_fuzz_mime_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_mime_LDADD = imapd/libimapcore.la lib/libhato.la
+
+# imapd: the IMAP mail program run after login (Courier's imapd), on the client connection.
+# One file per command (cmd-*.c); the table is in imap-commands.c (see imapd/README.md).
+bin_PROGRAMS += imapd/imapd
+imapd_imapd_SOURCES = imapd/imapd-main.c \
+	imapd/imap-client.c imapd/imap-client.h \
+	imapd/imap-commands.c imapd/imap-commands.h \
+	imapd/imap-capability.c imapd/imap-capability.h \
+	imapd/imap-mailbox.c imapd/imap-mailbox.h \
+	imapd/imap-mailbox-name.c imapd/imap-mailbox-name.h \
+	imapd/imap-fetch.c imapd/imap-fetch-parse.c imapd/imap-fetch.h \
+	imapd/cmd-capability.c imapd/cmd-noop.c imapd/cmd-logout.c imapd/cmd-select.c \
+	imapd/cmd-check.c imapd/cmd-close.c imapd/cmd-unselect.c imapd/cmd-expunge.c \
+	imapd/cmd-fetch.c imapd/cmd-store.c
+imapd_imapd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd -I$(top_srcdir)/maildir
+imapd_imapd_LDADD = imapd/libimapcore.la maildir/libmaildir.la lib/libhato.la
+EXTRA_DIST += imapd/README.md
+TESTS += tests/transcripts/imap/run.sh
