@@ -34,14 +34,17 @@ static void select_mailbox(struct imap_cmd *cmd, bool readonly)
 		imap_cmd_tagged(cmd, "NO Mailbox does not exist.");
 		goto out;
 	}
-	if (imap_mailbox_open(buf_cstr(&dir), readonly, &box, &error) < 0) {
+	if (imap_mailbox_open(buf_cstr(&dir), readonly, client->set->keywords, &box, &error) < 0) {
 		log_warnx("%s %s: %s", cmd->name, name, error);
 		imap_cmd_tagged(cmd, "NO Cannot open the mailbox.");
 		goto out;
 	}
 	client->mailbox = box;
 	client->state = IMAP_STATE_SELECTED;
-	imap_client_untagged(client, "FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)");
+	buf_reset(&cur);
+	imap_mailbox_write_keywords_in_use(box, &cur);
+	imap_client_untagged(client, "FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft%s)",
+			     buf_cstr(&cur));
 	imap_client_untagged(client, "%u EXISTS", box->count);
 	imap_client_untagged(client, "%u RECENT", box->recent_count);
 	unseen = imap_mailbox_first_unseen(box);
@@ -50,12 +53,13 @@ static void select_mailbox(struct imap_cmd *cmd, bool readonly)
 				     unseen);
 	imap_client_untagged(client, "OK [UIDVALIDITY %u] UIDs valid.", box->idx.uidvalidity);
 	imap_client_untagged(client, "OK [UIDNEXT %u] Predicted next UID.", box->idx.nextuid);
-	/* Keywords are not stored yet (maildir-keywords.h is ready): no \* until they are. */
+	/* New keywords can be stored unless IMAP_KEYWORDS=0 (RFC 3501 §7.1: "\*"). */
 	if (readonly)
 		imap_client_untagged(client, "OK [PERMANENTFLAGS ()] No permanent flags permitted.");
 	else
 		imap_client_untagged(client, "OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted "
-					     "\\Seen \\Draft)] Limited.");
+					     "\\Seen \\Draft%s%s)] Limited.", buf_cstr(&cur),
+				     client->set->keywords ? " \\*" : "");
 	imap_cmd_tagged(cmd, "OK [%s] %s completed.", readonly ? "READ-ONLY" : "READ-WRITE",
 			cmd->name);
 out:

@@ -199,7 +199,6 @@ static int tz_minutes(time_t t)
 static void write_item(struct imap_client *client, struct arena *a, const struct imap_fetch_item *it,
 		       const struct imap_msg *msg, const struct fetch_msg *m, struct buf *line)
 {
-	struct buf tmp = BUF_INIT;
 	const char *data = m->data.data != NULL ? m->data.data : "";
 
 	switch (it->type) {
@@ -232,7 +231,6 @@ static void write_item(struct imap_client *client, struct arena *a, const struct
 		write_section(client, it, m, line);
 		break;
 	}
-	buf_free(&tmp);
 }
 
 static bool has_item(const struct imap_fetch *f, enum imap_fetch_type type)

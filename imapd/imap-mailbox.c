@@ -97,28 +97,63 @@ static void view_reserve(struct imap_mailbox *box, size_t n)
 	box->view = xreallocarray(box->view, box->cap, sizeof(*box->view));
 }
 
-/* Read the folder: claim new/, sync the index, note which new UIDs are ours. */
+/* The keyword string of a message as of the last keyword load (malloc'd or NULL). */
+static char *keywords_of(const struct imap_mailbox *box, const struct maildir_entry *e)
+{
+	const struct maildir_keywords_msg *km;
+	struct buf b = BUF_INIT;
+	char *base;
+
+	if (!box->keywords || box->kw.nmsgs == 0)
+		return NULL;
+	base = xstrndup(e->name, e->base_len);
+	km = maildir_keywords_get(&box->kw, base);
+	free(base);
+	for (size_t i = 0; km != NULL && i < km->n; i++)
+		buf_printf(&b, "%s%s", i > 0 ? " " : "", box->kw.names[km->kw[i]]);
+	return b.len > 0 ? buf_steal(&b) : (buf_free(&b), NULL);
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/* Read the folder: claim new/, sync the index, note which new UIDs are ours, load keywords. */
 static int reread(struct imap_mailbox *box, const char **error_r)
 {
 	struct buf bases = BUF_INIT;
+	const char *kw_error;
 
 	claim_new(box->idx.dir, &bases);
 	if (maildir_index_sync(&box->idx, error_r) < 0) {
 		buf_free(&bases);
 		return -1;
 	}
+	if (box->keywords) {
+		maildir_keywords_free(&box->kw);
+		maildir_keywords_init(&box->kw);
+		if (maildir_keywords_load(box->idx.dir, &box->kw, &kw_error) < 0) {
+			/* Flags still work: keywords are shown as none until the file is fixed. */
+			log_warnx("%s: keywords: %s", box->idx.dir, kw_error);
+			maildir_keywords_free(&box->kw);
+			maildir_keywords_init(&box->kw);
+		}
+	}
 	remember_recent(box, &bases);
 	buf_free(&bases);
 	return 0;
 }
 
-int imap_mailbox_open(const char *dir, bool readonly, struct imap_mailbox **box_r,
+int imap_mailbox_open(const char *dir, bool readonly, bool keywords, struct imap_mailbox **box_r,
 		      const char **error_r)
 {
 	struct imap_mailbox *box = xcalloc(1, sizeof(*box));
 
 	maildir_index_init(&box->idx, dir);
+	maildir_keywords_init(&box->kw);
 	box->readonly = readonly;
+	box->keywords = keywords;
 	if (reread(box, error_r) < 0) {
 		imap_mailbox_free(&box);
 		return -1;
@@ -132,6 +167,7 @@ int imap_mailbox_open(const char *dir, bool readonly, struct imap_mailbox **box_
 		m->flags = e->flags;
 		m->recent = take_recent(box, e->uid);
 		m->expunged = false;
+		m->keywords = keywords_of(box, e);
 		box->recent_count += m->recent;
 	}
 	*box_r = box;
@@ -145,6 +181,9 @@ void imap_mailbox_free(struct imap_mailbox **boxp)
 	if (box == NULL)
 		return;
 	maildir_index_free(&box->idx);
+	maildir_keywords_free(&box->kw);
+	for (uint32_t i = 0; i < box->count; i++)
+		free(box->view[i].keywords);
 	free(box->view);
 	free(box->recent_uids);
 	free(box);
@@ -170,8 +209,12 @@ void imap_mailbox_write_flags(const struct imap_msg *msg, struct buf *out)
 			sep = " ";
 		}
 	}
-	if (msg->recent)
+	if (msg->recent) {
 		buf_printf(out, "%s\\Recent", sep);
+		sep = " ";
+	}
+	if (msg->keywords != NULL)
+		buf_printf(out, "%s%s", sep, msg->keywords);
 	buf_putc(out, ')');
 }
 
@@ -206,13 +249,22 @@ int imap_mailbox_sync(struct imap_mailbox *box, struct imap_client *client, bool
 		if (e == NULL && allow_expunge) {
 			imap_client_untagged(client, "%u EXPUNGE", kept + 1);
 			box->recent_count -= m.recent;
+			free(m.keywords);
 			continue;
 		}
 		if (e == NULL) {
 			m.expunged = true;
-		} else if (e->flags != m.flags) {
-			m.flags = e->flags;
-			changed[nchanged++] = kept + 1;
+		} else {
+			char *kw = keywords_of(box, e);
+
+			if (e->flags != m.flags || !same_str(kw, m.keywords)) {
+				m.flags = e->flags;
+				free(m.keywords);
+				m.keywords = kw;
+				kw = NULL;
+				changed[nchanged++] = kept + 1;
+			}
+			free(kw);
 		}
 		box->view[kept++] = m;
 	}
@@ -229,6 +281,7 @@ int imap_mailbox_sync(struct imap_mailbox *box, struct imap_client *client, bool
 		m->flags = box->idx.msgs.v[j].flags;
 		m->recent = take_recent(box, m->uid);
 		m->expunged = false;
+		m->keywords = keywords_of(box, &box->idx.msgs.v[j]);
 		box->recent_count += m->recent;
 	}
 	if (box->count != old_count)
@@ -332,6 +385,52 @@ int imap_mailbox_set_flags(struct imap_mailbox *box, struct imap_msg *msg, unsig
 	e->flags = flags;
 	msg->flags = flags;
 	return 0;
+}
+
+int imap_mailbox_set_keywords(struct imap_mailbox *box, struct imap_msg *msg,
+			      const char *const *names, const char **error_r)
+{
+	struct maildir_entry *e = imap_mailbox_entry(box, msg);
+	struct buf b = BUF_INIT;
+	char *base;
+	int ret;
+
+	if (e == NULL)
+		return 1;
+	for (size_t i = 0; names != NULL && names[i] != NULL; i++)
+		buf_printf(&b, "%s%s", i > 0 ? " " : "", names[i]);
+	if (same_str(b.len > 0 ? buf_cstr(&b) : NULL, msg->keywords)) {
+		buf_free(&b);
+		return 0;
+	}
+	base = xstrndup(e->name, e->base_len);
+	ret = maildir_keywords_save_msg(box->idx.dir, base, names, error_r);
+	if (ret == 0) {
+		/* The next sync must see the same set: record it in the loaded copy too. */
+		const char *set_error;
+
+		if (maildir_keywords_set(&box->kw, base, names, &set_error) < 0)
+			log_warnx("keywords: %s", set_error);
+		free(msg->keywords);
+		msg->keywords = keywords_of(box, e);
+	}
+	free(base);
+	buf_free(&b);
+	return ret;
+}
+
+void imap_mailbox_write_keywords_in_use(const struct imap_mailbox *box, struct buf *out)
+{
+	for (size_t i = 0; i < box->kw.nnames; i++) {
+		bool used = false;
+
+		for (size_t m = 0; m < box->kw.nmsgs && !used; m++) {
+			for (size_t k = 0; k < box->kw.msgs[m].n && !used; k++)
+				used = box->kw.msgs[m].kw[k] == i;
+		}
+		if (used)
+			buf_printf(out, " %s", box->kw.names[i]);
+	}
 }
 
 int imap_mailbox_expunge(struct imap_mailbox *box, struct imap_client *client,

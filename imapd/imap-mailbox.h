@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "maildir-index.h"
+#include "maildir-keywords.h"
 
 struct imap_client;
 struct imap_seqset;
@@ -18,6 +19,7 @@ struct imap_msg {
 	uint32_t uid;
 	unsigned flags; /* enum maildir_flag */
 	bool recent;    /* this session first saw it in new/ */
+	char *keywords; /* space-separated keyword names (owned), NULL for none */
 	/* Gone from the folder, but the client has not been told yet (an EXPUNGE may not be sent
 	 * during FETCH, STORE or SEARCH): its sequence number still counts, its data is gone. */
 	bool expunged;
@@ -30,6 +32,8 @@ struct imap_mailbox {
 	size_t cap;
 	uint32_t recent_count;
 	bool readonly;
+	bool keywords; /* IMAP_KEYWORDS: keywords are read and stored (courierimapkeywords/) */
+	struct maildir_keywords kw; /* as of the last sync */
 	/* UIDs this session moved out of new/ and not yet in the view (sorted). */
 	uint32_t *recent_uids;
 	size_t recent_n, recent_cap;
@@ -37,7 +41,7 @@ struct imap_mailbox {
 
 /* Open the maildir folder dir (usually "."): move new/ to cur/ (claiming \Recent for what this
  * session moved), sync the index, build the view. -1 with error_r when the folder cannot be read. */
-int imap_mailbox_open(const char *dir, bool readonly, struct imap_mailbox **box_r,
+int imap_mailbox_open(const char *dir, bool readonly, bool keywords, struct imap_mailbox **box_r,
 		      const char **error_r);
 void imap_mailbox_free(struct imap_mailbox **box);
 
@@ -66,12 +70,19 @@ int imap_mailbox_seqset(struct imap_mailbox *box, const char *str, bool uid,
 int imap_mailbox_set_flags(struct imap_mailbox *box, struct imap_msg *msg, unsigned flags,
 			   const char **error_r);
 
+/* Replace the keywords of a message (names: a NULL-terminated list of valid atoms, or NULL for
+ * none) in courierimapkeywords/. 0, 1 when the message is gone, -1 with error_r. */
+int imap_mailbox_set_keywords(struct imap_mailbox *box, struct imap_msg *msg,
+			      const char *const *names, const char **error_r);
+/* Append the keyword names in use in the folder, each preceded by a space. */
+void imap_mailbox_write_keywords_in_use(const struct imap_mailbox *box, struct buf *out);
+
 /* Remove messages flagged \Deleted (only those whose UID is in uids, when not NULL), then sync
  * with expunges reported. -1 with error_r when some could not be removed. */
 int imap_mailbox_expunge(struct imap_mailbox *box, struct imap_client *client,
 			 const struct imap_seqset *uids, const char **error_r);
 
-/* Append "(\Answered ... \Recent)" for the message. */
+/* Append "(\Answered ... \Recent keyword ...)" for the message. */
 void imap_mailbox_write_flags(const struct imap_msg *msg, struct buf *out);
 /* Number of the first message without \Seen (0 when all are seen). */
 uint32_t imap_mailbox_first_unseen(const struct imap_mailbox *box);

@@ -44,8 +44,10 @@ class ImapdTest(unittest.TestCase):
             for p in [self.md, *self.md.rglob("*")]:
                 os.chown(p, NOBODY, NOBODY)
 
-    def argv(self):
+    def argv(self, env=()):
         base = [str(IMAPD), "-t", str(self.md)]
+        if env:
+            base = ["env", *env, *base]
         if IS_ROOT:
             base = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *base]
         return base
@@ -86,8 +88,8 @@ class ImapdTest(unittest.TestCase):
 
     # --- raw pipe, with changes made between commands ---
 
-    def start(self):
-        self.p = subprocess.Popen(self.argv(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    def start(self, env=()):
+        self.p = subprocess.Popen(self.argv(env), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.DEVNULL)
         self.addCleanup(self.p.wait)  # cleanups run last-in first-out: kill, then wait
         self.addCleanup(self.p.kill)
@@ -142,6 +144,27 @@ class ImapdTest(unittest.TestCase):
         self.assertEqual(self.cmd("e", "NOOP"), [b"* 2 EXPUNGE\r\n", b"e OK NOOP completed.\r\n"])
         self.assertEqual(self.cmd("f", "FETCH 2 UID"), [
             b"* 2 FETCH (UID 3)\r\n", b"f OK FETCH completed.\r\n"])
+
+    def test_keywords_on_disk_in_courier_format(self):
+        self.start()
+        self.cmd("a", "SELECT INBOX")
+        self.assertEqual(self.cmd("b", "STORE 2 +FLAGS (Work $Label1)"), [
+            b"* 2 FETCH (FLAGS (Work $Label1))\r\n", b"b OK STORE completed.\r\n"])
+        kwfile = self.md / "courierimapkeywords" / "1700000002.M2P1Q2.fixture"
+        self.assertEqual(kwfile.read_bytes(), b"Work\n$Label1\n")
+        # Another session (Courier) changes the keywords: this one is told.
+        kwfile.write_bytes(b"Junk\n")
+        self.assertEqual(self.cmd("c", "NOOP"), [
+            b"* 2 FETCH (FLAGS (Junk))\r\n", b"c OK NOOP completed.\r\n"])
+
+    def test_keywords_disabled(self):
+        self.start(["IMAP_KEYWORDS=0"])
+        lines = self.cmd("a", "SELECT INBOX")
+        self.assertIn(b"* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)] "
+                      b"Limited.\r\n", lines)
+        self.assertEqual(self.cmd("b", "STORE 2 +FLAGS (Work)"), [
+            b"b NO Keywords are disabled (IMAP_KEYWORDS=0).\r\n"])
+        self.assertFalse((self.md / "courierimapkeywords").exists())
 
     def send(self, data):
         self.p.stdin.write(data)
