@@ -80,6 +80,7 @@ static void parse_error(struct imap_client *client)
 	if (err->fatal) {
 		imap_client_untagged(client, "BYE %s", err->text);
 		client->state = IMAP_STATE_LOGOUT;
+		client->disconnect = true;
 		return;
 	}
 	if (err->tag != NULL)
@@ -161,7 +162,8 @@ enum imap_client_end imap_client_run(const struct imap_client_settings *set,
 		client.counters.rcvd += (unsigned long)n;
 		handle_input(&client, in, (size_t)n);
 	}
-	if (client.state == IMAP_STATE_LOGOUT && end == IMAP_CLIENT_DISCONNECTED)
+	if (client.state == IMAP_STATE_LOGOUT && !client.disconnect &&
+	    end == IMAP_CLIENT_DISCONNECTED)
 		end = IMAP_CLIENT_LOGOUT;
 	(void)imap_client_flush(&client);
 	*counters_r = client.counters;

@@ -47,6 +47,7 @@ struct imap_client {
 	struct arena *arena; /* reset after each command */
 	struct buf out;
 	bool out_failed;
+	bool disconnect; /* LOGOUT state reached by a fatal error, not by the LOGOUT command */
 	struct imap_client_counters counters;
 };
 
