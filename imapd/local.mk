@@ -73,3 +73,10 @@ imapd_imapd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd -I$(top_srcdir)/mail
 imapd_imapd_LDADD = imapd/libimapcore.la maildir/libmaildir.la lib/libhato.la
 EXTRA_DIST += imapd/README.md
 TESTS += tests/transcripts/imap/run.sh
+
+check_PROGRAMS += tests/unit/check-imap-fetch
+TESTS += tests/unit/check-imap-fetch
+tests_unit_check_imap_fetch_SOURCES = tests/unit/check-imap-fetch.c imapd/imap-fetch-parse.c
+tests_unit_check_imap_fetch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd
+tests_unit_check_imap_fetch_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_imap_fetch_LDADD = imapd/libimapcore.la lib/libhato.la $(TEST_LIBS)
