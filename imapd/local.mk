@@ -80,3 +80,5 @@ tests_unit_check_imap_fetch_SOURCES = tests/unit/check-imap-fetch.c imapd/imap-f
 tests_unit_check_imap_fetch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd
 tests_unit_check_imap_fetch_CFLAGS = $(TEST_CFLAGS)
 tests_unit_check_imap_fetch_LDADD = imapd/libimapcore.la lib/libhato.la $(TEST_LIBS)
+man_MANS += man/imapd.8
+EXTRA_DIST += man/imapd.8
