@@ -166,6 +166,13 @@ class ImapdTest(unittest.TestCase):
             b"b NO Keywords are disabled (IMAP_KEYWORDS=0).\r\n"])
         self.assertFalse((self.md / "courierimapkeywords").exists())
 
+    def test_idle_timeout(self):
+        self.start(["HATO_IMAPD_TIMEOUT=1"])
+        self.assertEqual(self.cmd("a", "NOOP"), [b"a OK NOOP completed.\r\n"])
+        self.assertEqual(self.p.stdout.readline(), b"* BYE Idle timeout, closing connection.\r\n")
+        self.assertEqual(self.p.stdout.readline(), b"")
+        self.assertEqual(self.p.wait(timeout=5), 0)
+
     def send(self, data):
         self.p.stdin.write(data)
         self.p.stdin.flush()
