@@ -82,3 +82,11 @@ tests_unit_check_imap_fetch_CFLAGS = $(TEST_CFLAGS)
 tests_unit_check_imap_fetch_LDADD = imapd/libimapcore.la lib/libhato.la $(TEST_LIBS)
 man_MANS += man/imapd.8
 EXTRA_DIST += man/imapd.8
+
+FUZZ_TARGETS += tests/fuzz/fuzz-imap-fetch
+tests_fuzz_fuzz_imap_fetch_SOURCES = tests/fuzz/fuzz-imap-fetch.c imapd/imap-fetch-parse.c \
+	$(FUZZ_DRIVER)
+tests_fuzz_fuzz_imap_fetch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd
+tests_fuzz_fuzz_imap_fetch_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_imap_fetch_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_imap_fetch_LDADD = imapd/libimapcore.la lib/libhato.la
