@@ -166,6 +166,25 @@ class ImapdTest(unittest.TestCase):
             b"b NO Keywords are disabled (IMAP_KEYWORDS=0).\r\n"])
         self.assertFalse((self.md / "courierimapkeywords").exists())
 
+    def test_pipelined_bytes_from_login_come_first(self):
+        # imap-login hands on what the client sent behind LOGIN through HATO_PIPELINED_FD.
+        r, w = os.pipe()
+        os.write(w, b"p1 SELECT INBOX\r\np2 FETCH 1 (UID")
+        os.close(w)
+        self.p = subprocess.Popen(self.argv([f"HATO_PIPELINED_FD={r}"]), stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                  pass_fds=(r,))
+        os.close(r)
+        self.addCleanup(self.p.wait)
+        self.addCleanup(self.p.kill)
+        self.addCleanup(self.p.stdout.close)
+        self.addCleanup(self.p.stdin.close)
+        self.assertTrue(self.p.stdout.readline().startswith(b"* PREAUTH "))
+        self.assertEqual(self.until(b"p1")[-1], b"p1 OK [READ-WRITE] SELECT completed.\r\n")
+        self.send(b")\r\n")  # the client's own bytes complete the handed-on command
+        self.assertEqual(self.until(b"p2"), [b"* 1 FETCH (UID 1)\r\n",
+                                             b"p2 OK FETCH completed.\r\n"])
+
     def test_idle_timeout(self):
         self.start(["HATO_IMAPD_TIMEOUT=1"])
         self.assertEqual(self.cmd("a", "NOOP"), [b"a OK NOOP completed.\r\n"])
