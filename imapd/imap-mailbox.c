@@ -74,7 +74,8 @@ static void remember_recent(struct imap_mailbox *box, const struct buf *bases)
 		}
 		box->recent_uids[box->recent_n++] = e->uid;
 	}
-	qsort(box->recent_uids, box->recent_n, sizeof(uint32_t), cmp_u32);
+	if (box->recent_n > 1) /* never qsort a NULL array (UBSan) */
+		qsort(box->recent_uids, box->recent_n, sizeof(uint32_t), cmp_u32);
 }
 
 static bool take_recent(struct imap_mailbox *box, uint32_t uid)
