@@ -86,3 +86,38 @@ tests_fuzz_fuzz_imap_login_session_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/ima
 tests_fuzz_fuzz_imap_login_session_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_imap_login_session_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_imap_login_session_LDADD = imapd/libimapcore.la lib/libhato.la
+
+# imapd: the IMAP mail program run after login (Courier's imapd), on the client connection.
+# One file per command (cmd-*.c); the table is in imap-commands.c (see imapd/README.md).
+bin_PROGRAMS += imapd/imapd
+imapd_imapd_SOURCES = imapd/imapd-main.c \
+	imapd/imap-client.c imapd/imap-client.h \
+	imapd/imap-commands.c imapd/imap-commands.h \
+	imapd/imap-capability.c imapd/imap-capability.h \
+	imapd/imap-mailbox.c imapd/imap-mailbox.h \
+	imapd/imap-mailbox-name.c imapd/imap-mailbox-name.h \
+	imapd/imap-fetch.c imapd/imap-fetch-parse.c imapd/imap-fetch.h \
+	imapd/cmd-capability.c imapd/cmd-noop.c imapd/cmd-logout.c imapd/cmd-select.c \
+	imapd/cmd-check.c imapd/cmd-close.c imapd/cmd-unselect.c imapd/cmd-expunge.c \
+	imapd/cmd-fetch.c imapd/cmd-store.c
+imapd_imapd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd -I$(top_srcdir)/maildir
+imapd_imapd_LDADD = imapd/libimapcore.la maildir/libmaildir.la lib/libhato.la
+EXTRA_DIST += imapd/README.md
+TESTS += tests/transcripts/imap/run.sh
+
+check_PROGRAMS += tests/unit/check-imap-fetch
+TESTS += tests/unit/check-imap-fetch
+tests_unit_check_imap_fetch_SOURCES = tests/unit/check-imap-fetch.c imapd/imap-fetch-parse.c
+tests_unit_check_imap_fetch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd
+tests_unit_check_imap_fetch_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_imap_fetch_LDADD = imapd/libimapcore.la lib/libhato.la $(TEST_LIBS)
+man_MANS += man/imapd.8
+EXTRA_DIST += man/imapd.8
+
+FUZZ_TARGETS += tests/fuzz/fuzz-imap-fetch
+tests_fuzz_fuzz_imap_fetch_SOURCES = tests/fuzz/fuzz-imap-fetch.c imapd/imap-fetch-parse.c \
+	$(FUZZ_DRIVER)
+tests_fuzz_fuzz_imap_fetch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd
+tests_fuzz_fuzz_imap_fetch_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_imap_fetch_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_imap_fetch_LDADD = imapd/libimapcore.la lib/libhato.la

@@ -1,0 +1,31 @@
+/* CLOSE (RFC 3501 §6.4.2): expunge \Deleted messages silently (unless read-only), then leave
+ * the mailbox. */
+#include "config.h"
+#include "imap-client.h"
+#include "imap-commands.h"
+#include "imap-mailbox.h"
+#include "log.h"
+#include "maildir-deliver.h"
+#include "maildir-name.h"
+
+void cmd_close(struct imap_cmd *cmd)
+{
+	struct imap_mailbox *box = cmd->client->mailbox;
+	const char *error;
+
+	if (cmd->count != 0) {
+		imap_cmd_tagged(cmd, "BAD CLOSE takes no arguments.");
+		return;
+	}
+	/* No EXPUNGE responses are sent for CLOSE: remove the files directly. */
+	for (uint32_t seq = 1; !box->readonly && seq <= box->count; seq++) {
+		struct imap_msg *m = imap_mailbox_msg(box, seq);
+		struct maildir_entry *e = imap_mailbox_entry(box, m);
+
+		if (e != NULL && (m->flags & MAILDIR_FLAG_TRASHED) &&
+		    maildir_deliver_expunge(box->idx.dir, e->name, &error) < 0)
+			log_warnx("CLOSE: %s", error);
+	}
+	imap_client_unselect(cmd->client);
+	imap_cmd_tagged(cmd, "OK CLOSE completed.");
+}

@@ -1,0 +1,23 @@
+/* The capabilities imapd implements, one table (RFC 3501 §7.2.1). */
+#include "config.h"
+#include "imap-capability.h"
+#include "buf.h"
+
+#include <stddef.h>
+
+/* Extend this table when a command or extension lands (IDLE, UIDPLUS, NAMESPACE, ...); the
+ * imap-login helper advertises the intersection with IMAP_CAPABILITY. */
+static const char *const imap_capabilities[] = {
+	"IMAP4rev1",
+	"LITERAL+", /* the parser accepts {n+} */
+	"UNSELECT", /* RFC 3691 */
+};
+
+void imap_capability_write(struct buf *out)
+{
+	for (size_t i = 0; i < sizeof(imap_capabilities) / sizeof(imap_capabilities[0]); i++) {
+		if (i > 0)
+			buf_putc(out, ' ');
+		buf_puts(out, imap_capabilities[i]);
+	}
+}

@@ -1,0 +1,104 @@
+/* The imapd command table and dispatcher (RFC 3501 §6): states are data, checked before any
+ * handler runs. */
+#include "config.h"
+#include "imap-commands.h"
+#include "imap-client.h"
+#include "imap-mailbox.h"
+#include "log.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <strings.h>
+
+#define ST_AUTH IMAP_STATE_AUTH
+#define ST_SELECTED IMAP_STATE_SELECTED
+#define ST_ANY (IMAP_STATE_AUTH | IMAP_STATE_SELECTED)
+
+/* Add a row to add a command (and its file cmd-<name>.c). */
+static const struct imap_command_def imap_command_table[] = {
+	{ "CAPABILITY", cmd_capability, ST_ANY, 0 },
+	{ "NOOP", cmd_noop, ST_ANY, 0 },
+	{ "LOGOUT", cmd_logout, ST_ANY, IMAP_CMD_NO_SYNC },
+	{ "SELECT", cmd_select, ST_ANY, IMAP_CMD_NO_SYNC },
+	{ "EXAMINE", cmd_examine, ST_ANY, IMAP_CMD_NO_SYNC },
+	{ "CHECK", cmd_check, ST_SELECTED, 0 },
+	{ "CLOSE", cmd_close, ST_SELECTED, IMAP_CMD_NO_SYNC },
+	{ "UNSELECT", cmd_unselect, ST_SELECTED, IMAP_CMD_NO_SYNC },
+	{ "EXPUNGE", cmd_expunge, ST_SELECTED, IMAP_CMD_UID_OK },
+	{ "FETCH", cmd_fetch, ST_SELECTED, IMAP_CMD_UID_OK | IMAP_CMD_NO_EXPUNGE },
+	{ "STORE", cmd_store, ST_SELECTED, IMAP_CMD_UID_OK | IMAP_CMD_NO_EXPUNGE },
+};
+
+const struct imap_command_def *imap_commands_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(imap_command_table) / sizeof(imap_command_table[0]); i++) {
+		if (strcasecmp(imap_command_table[i].name, name) == 0)
+			return &imap_command_table[i];
+	}
+	return NULL;
+}
+
+void imap_cmd_tagged(struct imap_cmd *cmd, const char *fmt, ...)
+{
+	struct imap_client *client = cmd->client;
+	struct buf text = BUF_INIT;
+	const char *error;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&text, fmt, ap);
+	va_end(ap);
+	/* Updates go before the tagged line (RFC 3501 §7: the client learns of changes before
+	 * the command completes); none after a BAD, which did nothing. */
+	if (client->mailbox != NULL && !(cmd->def->flags & IMAP_CMD_NO_SYNC) &&
+	    strncmp(buf_cstr(&text), "BAD", 3) != 0 &&
+	    imap_mailbox_sync(client->mailbox, client, !(cmd->def->flags & IMAP_CMD_NO_EXPUNGE),
+			      &error) < 0)
+		log_warnx("mailbox sync failed: %s", error);
+	imap_client_tagged(client, cmd->tag, "%s", buf_cstr(&text));
+	buf_free(&text);
+}
+
+void imap_commands_dispatch(struct imap_client *client, const struct imap_command *command)
+{
+	const struct imap_command_def *def;
+	struct imap_cmd cmd = {
+		.client = client,
+		.tag = command->tag,
+		.args = command->args,
+		.count = command->count,
+	};
+	const char *name = command->name;
+
+	if (strcasecmp(name, "UID") == 0) {
+		if (command->count == 0 || imap_arg_get_atom(&command->args[0], &name) < 0) {
+			imap_client_tagged(client, cmd.tag, "BAD UID needs a command.");
+			return;
+		}
+		cmd.uid = true;
+		cmd.args++;
+		cmd.count--;
+	}
+	def = imap_commands_find(name);
+	if (def == NULL) {
+		imap_client_tagged(client, cmd.tag, "BAD Unknown command.");
+		return;
+	}
+	if (cmd.uid && !(def->flags & IMAP_CMD_UID_OK)) {
+		imap_client_tagged(client, cmd.tag, "BAD %s cannot be used with UID.", def->name);
+		return;
+	}
+	if (!cmd.uid && (def->flags & IMAP_CMD_UID_ONLY)) {
+		imap_client_tagged(client, cmd.tag, "BAD %s needs the UID prefix.", def->name);
+		return;
+	}
+	if (!(def->states & client->state)) {
+		imap_client_tagged(client, cmd.tag, "BAD %s is not valid in this state.",
+				   def->name);
+		return;
+	}
+	cmd.name = def->name;
+	cmd.def = def;
+	def->func(&cmd);
+}

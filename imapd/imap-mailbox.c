@@ -1,0 +1,469 @@
+/* The selected mailbox over maildir_index (RFC 3501 §5.2, §7.3.1, §7.4.1). */
+#include "config.h"
+#include "imap-mailbox.h"
+#include "imap-client.h"
+#include "imap-seqset.h"
+#include "log.h"
+#include "maildir-deliver.h"
+#include "maildir-name.h"
+#include "xalloc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Move new/ into cur/ ourselves, before maildir_index_sync would: rename() succeeds for exactly
+ * one process, so the session that moved a message is the one that first saw it and owns its
+ * \Recent (RFC 3501 §2.3.2). The moved base names are appended to bases (NUL-separated). */
+static void claim_new(const char *dir, struct buf *bases)
+{
+	struct buf from = BUF_INIT, to = BUF_INIT;
+	struct dirent *de;
+	DIR *d;
+
+	buf_printf(&from, "%s/new", dir);
+	d = opendir(buf_cstr(&from));
+	if (d == NULL) {
+		buf_free(&from);
+		return; /* maildir_index_sync reports the error */
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct maildir_name mn;
+		const char *error;
+
+		if (de->d_name[0] == '.' || maildir_name_parse(de->d_name, &mn, &error) < 0)
+			continue;
+		buf_reset(&from);
+		buf_reset(&to);
+		buf_printf(&from, "%s/new/%s", dir, de->d_name);
+		buf_printf(&to, "%s/cur/%s%s", dir, de->d_name, mn.has_info ? "" : ":2,");
+		if (rename(buf_cstr(&from), buf_cstr(&to)) < 0)
+			continue; /* another session was first */
+		buf_append(bases, de->d_name, mn.base_len);
+		buf_putc(bases, '\0');
+	}
+	closedir(d);
+	buf_free(&from);
+	buf_free(&to);
+}
+
+/* Turn the claimed base names into UIDs (after the index sync assigned them). */
+static void remember_recent(struct imap_mailbox *box, const struct buf *bases)
+{
+	for (size_t pos = 0; pos < bases->len;) {
+		const char *base = bases->data + pos;
+		size_t len = strlen(base);
+		struct maildir_entry *e = maildir_scan_find(&box->idx.msgs, base, len);
+
+		pos += len + 1;
+		if (e == NULL)
+			continue; /* expunged already */
+		if (box->recent_n == box->recent_cap) {
+			box->recent_cap = box->recent_cap ? box->recent_cap * 2 : 16;
+			box->recent_uids = xreallocarray(box->recent_uids, box->recent_cap,
+							 sizeof(uint32_t));
+		}
+		box->recent_uids[box->recent_n++] = e->uid;
+	}
+	if (box->recent_n > 1) /* never qsort a NULL array (UBSan) */
+		qsort(box->recent_uids, box->recent_n, sizeof(uint32_t), cmp_u32);
+}
+
+static bool take_recent(struct imap_mailbox *box, uint32_t uid)
+{
+	uint32_t *p = box->recent_n == 0 ? NULL
+		: bsearch(&uid, box->recent_uids, box->recent_n, sizeof(uid), cmp_u32);
+
+	if (p == NULL)
+		return false;
+	memmove(p, p + 1, (size_t)(box->recent_uids + box->recent_n - (p + 1)) * sizeof(uid));
+	box->recent_n--;
+	return true;
+}
+
+static void view_reserve(struct imap_mailbox *box, size_t n)
+{
+	if (n <= box->cap)
+		return;
+	box->cap = n < 64 ? 64 : n + n / 2;
+	box->view = xreallocarray(box->view, box->cap, sizeof(*box->view));
+}
+
+/* The keyword string of a message as of the last keyword load (malloc'd or NULL). */
+static char *keywords_of(const struct imap_mailbox *box, const struct maildir_entry *e)
+{
+	const struct maildir_keywords_msg *km;
+	struct buf b = BUF_INIT;
+	char *base;
+
+	if (!box->keywords || box->kw.nmsgs == 0)
+		return NULL;
+	base = xstrndup(e->name, e->base_len);
+	km = maildir_keywords_get(&box->kw, base);
+	free(base);
+	for (size_t i = 0; km != NULL && i < km->n; i++)
+		buf_printf(&b, "%s%s", i > 0 ? " " : "", box->kw.names[km->kw[i]]);
+	return b.len > 0 ? buf_steal(&b) : (buf_free(&b), NULL);
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/* Read the folder: claim new/, sync the index, note which new UIDs are ours, load keywords. */
+static int reread(struct imap_mailbox *box, const char **error_r)
+{
+	struct buf bases = BUF_INIT;
+	const char *kw_error;
+
+	claim_new(box->idx.dir, &bases);
+	if (maildir_index_sync(&box->idx, error_r) < 0) {
+		buf_free(&bases);
+		return -1;
+	}
+	if (box->keywords) {
+		maildir_keywords_free(&box->kw);
+		maildir_keywords_init(&box->kw);
+		if (maildir_keywords_load(box->idx.dir, &box->kw, &kw_error) < 0) {
+			/* Flags still work: keywords are shown as none until the file is fixed. */
+			log_warnx("%s: keywords: %s", box->idx.dir, kw_error);
+			maildir_keywords_free(&box->kw);
+			maildir_keywords_init(&box->kw);
+		}
+	}
+	remember_recent(box, &bases);
+	buf_free(&bases);
+	return 0;
+}
+
+int imap_mailbox_open(const char *dir, bool readonly, bool keywords, struct imap_mailbox **box_r,
+		      const char **error_r)
+{
+	struct imap_mailbox *box = xcalloc(1, sizeof(*box));
+
+	maildir_index_init(&box->idx, dir);
+	maildir_keywords_init(&box->kw);
+	box->readonly = readonly;
+	box->keywords = keywords;
+	if (reread(box, error_r) < 0) {
+		imap_mailbox_free(&box);
+		return -1;
+	}
+	view_reserve(box, box->idx.msgs.n);
+	for (size_t i = 0; i < box->idx.msgs.n; i++) {
+		struct imap_msg *m = &box->view[box->count++];
+		const struct maildir_entry *e = &box->idx.msgs.v[i];
+
+		m->uid = e->uid;
+		m->flags = e->flags;
+		m->recent = take_recent(box, e->uid);
+		m->expunged = false;
+		m->keywords = keywords_of(box, e);
+		box->recent_count += m->recent;
+	}
+	*box_r = box;
+	return 0;
+}
+
+void imap_mailbox_free(struct imap_mailbox **boxp)
+{
+	struct imap_mailbox *box = *boxp;
+
+	if (box == NULL)
+		return;
+	maildir_index_free(&box->idx);
+	maildir_keywords_free(&box->kw);
+	for (uint32_t i = 0; i < box->count; i++)
+		free(box->view[i].keywords);
+	free(box->view);
+	free(box->recent_uids);
+	free(box);
+	*boxp = NULL;
+}
+
+void imap_mailbox_write_flags(const struct imap_msg *msg, struct buf *out)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = {
+		{ MAILDIR_FLAG_REPLIED, "\\Answered" }, { MAILDIR_FLAG_FLAGGED, "\\Flagged" },
+		{ MAILDIR_FLAG_TRASHED, "\\Deleted" },  { MAILDIR_FLAG_SEEN, "\\Seen" },
+		{ MAILDIR_FLAG_DRAFT, "\\Draft" },
+	};
+	const char *sep = "";
+
+	buf_putc(out, '(');
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (msg->flags & names[i].bit) {
+			buf_printf(out, "%s%s", sep, names[i].name);
+			sep = " ";
+		}
+	}
+	if (msg->recent) {
+		buf_printf(out, "%s\\Recent", sep);
+		sep = " ";
+	}
+	if (msg->keywords != NULL)
+		buf_printf(out, "%s%s", sep, msg->keywords);
+	buf_putc(out, ')');
+}
+
+static void send_flags(struct imap_client *client, uint32_t seq, const struct imap_msg *msg)
+{
+	struct buf line = BUF_INIT;
+
+	imap_mailbox_write_flags(msg, &line);
+	imap_client_untagged(client, "%u FETCH (FLAGS %s)", seq, buf_cstr(&line));
+	buf_free(&line);
+}
+
+int imap_mailbox_sync(struct imap_mailbox *box, struct imap_client *client, bool allow_expunge,
+		      const char **error_r)
+{
+	uint32_t old_count = box->count, old_recent = box->recent_count, kept = 0;
+	uint32_t *changed = NULL, nchanged = 0;
+	size_t j = 0;
+
+	if (reread(box, error_r) < 0)
+		return -1;
+	/* Merge the view (ascending UIDs) with the index (ascending UIDs). */
+	changed = xreallocarray(NULL, box->count + 1, sizeof(*changed));
+	for (uint32_t i = 0; i < box->count; i++) {
+		struct imap_msg m = box->view[i];
+		const struct maildir_entry *e;
+
+		while (j < box->idx.msgs.n && box->idx.msgs.v[j].uid < m.uid)
+			j++; /* a UID below the view's: cannot happen while UIDVALIDITY holds */
+		e = j < box->idx.msgs.n && box->idx.msgs.v[j].uid == m.uid ? &box->idx.msgs.v[j]
+									  : NULL;
+		if (e == NULL && allow_expunge) {
+			imap_client_untagged(client, "%u EXPUNGE", kept + 1);
+			box->recent_count -= m.recent;
+			free(m.keywords);
+			continue;
+		}
+		if (e == NULL) {
+			m.expunged = true;
+		} else {
+			char *kw = keywords_of(box, e);
+
+			if (e->flags != m.flags || !same_str(kw, m.keywords)) {
+				m.flags = e->flags;
+				free(m.keywords);
+				m.keywords = kw;
+				kw = NULL;
+				changed[nchanged++] = kept + 1;
+			}
+			free(kw);
+		}
+		box->view[kept++] = m;
+	}
+	old_count -= box->count - kept; /* EXISTS after the EXPUNGEs the client saw */
+	box->count = kept;
+	while (j < box->idx.msgs.n && box->count > 0 &&
+	       box->idx.msgs.v[j].uid <= box->view[box->count - 1].uid)
+		j++;
+	view_reserve(box, box->count + (box->idx.msgs.n - j));
+	for (; j < box->idx.msgs.n; j++) {
+		struct imap_msg *m = &box->view[box->count++];
+
+		m->uid = box->idx.msgs.v[j].uid;
+		m->flags = box->idx.msgs.v[j].flags;
+		m->recent = take_recent(box, m->uid);
+		m->expunged = false;
+		m->keywords = keywords_of(box, &box->idx.msgs.v[j]);
+		box->recent_count += m->recent;
+	}
+	if (box->count != old_count)
+		imap_client_untagged(client, "%u EXISTS", box->count);
+	if (box->recent_count != old_recent || box->count != old_count)
+		imap_client_untagged(client, "%u RECENT", box->recent_count);
+	for (uint32_t i = 0; i < nchanged; i++)
+		send_flags(client, changed[i], &box->view[changed[i] - 1]);
+	free(changed);
+	return 0;
+}
+
+struct imap_msg *imap_mailbox_msg(struct imap_mailbox *box, uint32_t seq)
+{
+	return seq >= 1 && seq <= box->count ? &box->view[seq - 1] : NULL;
+}
+
+struct maildir_entry *imap_mailbox_entry(struct imap_mailbox *box, const struct imap_msg *msg)
+{
+	return msg->expunged ? NULL : maildir_index_find_uid(&box->idx, msg->uid);
+}
+
+uint32_t imap_mailbox_seq_from_uid(const struct imap_mailbox *box, uint32_t uid)
+{
+	uint32_t lo = 0, hi = box->count;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (box->view[mid].uid < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo + 1;
+}
+
+/* Add seq to a set being built in ascending order (ranges merged). */
+static void set_add(struct imap_seqset *set, size_t *cap, uint32_t seq)
+{
+	if (set->count > 0 && set->ranges[set->count - 1].last + 1 == seq) {
+		set->ranges[set->count - 1].last = seq;
+		return;
+	}
+	if (set->count == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		set->ranges = xreallocarray(set->ranges, *cap, sizeof(*set->ranges));
+	}
+	set->ranges[set->count].first = set->ranges[set->count].last = seq;
+	set->count++;
+}
+
+int imap_mailbox_seqset(struct imap_mailbox *box, const char *str, bool uid,
+			struct imap_seqset *set_r, const char **error_r)
+{
+	struct imap_seqset in;
+	size_t cap = 0;
+
+	memset(set_r, 0, sizeof(*set_r));
+	if (imap_seqset_parse(str, &in, error_r) < 0)
+		return -1;
+	if (!uid) {
+		imap_seqset_resolve(&in, box->count);
+		if (box->count == 0 || imap_seqset_max(&in) > box->count ||
+		    imap_seqset_contains(&in, 0)) {
+			imap_seqset_free(&in);
+			*error_r = "Invalid message sequence number";
+			return -1;
+		}
+		*set_r = in;
+		return 0;
+	}
+	imap_seqset_resolve(&in, box->count > 0 ? box->view[box->count - 1].uid : 0);
+	/* Walk the UID ranges over the view (both ascending). */
+	for (unsigned r = 0; r < in.count; r++) {
+		uint32_t seq = imap_mailbox_seq_from_uid(box, in.ranges[r].first);
+
+		for (; seq <= box->count && box->view[seq - 1].uid <= in.ranges[r].last; seq++)
+			set_add(set_r, &cap, seq);
+	}
+	imap_seqset_free(&in);
+	return 0;
+}
+
+int imap_mailbox_set_flags(struct imap_mailbox *box, struct imap_msg *msg, unsigned flags,
+			   const char **error_r)
+{
+	struct maildir_entry *e = imap_mailbox_entry(box, msg);
+	char *new_name;
+
+	if (e == NULL)
+		return 1;
+	if (e->flags == flags) {
+		msg->flags = flags;
+		return 0;
+	}
+	if (maildir_deliver_set_flags(box->idx.dir, e->name, flags, &new_name, error_r) < 0)
+		return errno == ENOENT ? 1 : -1;
+	free(e->name);
+	e->name = new_name;
+	e->flags = flags;
+	msg->flags = flags;
+	return 0;
+}
+
+int imap_mailbox_set_keywords(struct imap_mailbox *box, struct imap_msg *msg,
+			      const char *const *names, const char **error_r)
+{
+	struct maildir_entry *e = imap_mailbox_entry(box, msg);
+	struct buf b = BUF_INIT;
+	char *base;
+	int ret;
+
+	if (e == NULL)
+		return 1;
+	for (size_t i = 0; names != NULL && names[i] != NULL; i++)
+		buf_printf(&b, "%s%s", i > 0 ? " " : "", names[i]);
+	if (same_str(b.len > 0 ? buf_cstr(&b) : NULL, msg->keywords)) {
+		buf_free(&b);
+		return 0;
+	}
+	base = xstrndup(e->name, e->base_len);
+	ret = maildir_keywords_save_msg(box->idx.dir, base, names, error_r);
+	if (ret == 0) {
+		/* The next sync must see the same set: record it in the loaded copy too. */
+		const char *set_error;
+
+		if (maildir_keywords_set(&box->kw, base, names, &set_error) < 0)
+			log_warnx("keywords: %s", set_error);
+		free(msg->keywords);
+		msg->keywords = keywords_of(box, e);
+	}
+	free(base);
+	buf_free(&b);
+	return ret;
+}
+
+void imap_mailbox_write_keywords_in_use(const struct imap_mailbox *box, struct buf *out)
+{
+	for (size_t i = 0; i < box->kw.nnames; i++) {
+		bool used = false;
+
+		for (size_t m = 0; m < box->kw.nmsgs && !used; m++) {
+			for (size_t k = 0; k < box->kw.msgs[m].n && !used; k++)
+				used = box->kw.msgs[m].kw[k] == i;
+		}
+		if (used)
+			buf_printf(out, " %s", box->kw.names[i]);
+	}
+}
+
+int imap_mailbox_expunge(struct imap_mailbox *box, struct imap_client *client,
+			 const struct imap_seqset *uids, const char **error_r)
+{
+	const char *sync_error;
+	int ret = 0;
+
+	for (uint32_t i = 0; i < box->count; i++) {
+		struct imap_msg *m = &box->view[i];
+		struct maildir_entry *e;
+
+		if (!(m->flags & MAILDIR_FLAG_TRASHED) ||
+		    (uids != NULL && !imap_seqset_contains(uids, m->uid)))
+			continue;
+		e = imap_mailbox_entry(box, m);
+		if (e != NULL && maildir_deliver_expunge(box->idx.dir, e->name, error_r) < 0)
+			ret = -1;
+	}
+	if (imap_mailbox_sync(box, client, true, &sync_error) < 0) {
+		if (ret == 0)
+			*error_r = sync_error;
+		ret = -1;
+	}
+	return ret;
+}
+
+uint32_t imap_mailbox_first_unseen(const struct imap_mailbox *box)
+{
+	for (uint32_t i = 0; i < box->count; i++) {
+		if (!(box->view[i].flags & MAILDIR_FLAG_SEEN))
+			return i + 1;
+	}
+	return 0;
+}
