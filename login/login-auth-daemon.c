@@ -16,6 +16,9 @@ struct login_auth_daemon {
 	struct auth_client *client;
 	struct auth_client_session *session; /* connected on first use, kept across exchanges */
 	int in_progress;		     /* an exchange awaits CONT */
+	/* authdaemond said OK with success data (SCRAM's server-final): it went to the client as a
+	 * last challenge (RFC 3501 6.2.2, RFC 5034 4) and the login completes on its empty answer. */
+	char *verified_user;
 };
 
 static void *daemon_new(const char *service, const char **error_r)
@@ -33,6 +36,8 @@ static void daemon_drop(struct login_auth_daemon *d)
 	auth_client_session_free(d->session);
 	d->session = NULL;
 	d->in_progress = 0;
+	free(d->verified_user);
+	d->verified_user = NULL;
 }
 
 static void daemon_free(void *p)
@@ -52,7 +57,7 @@ static void daemon_cancel(void *p)
 {
 	struct login_auth_daemon *d = p;
 
-	if (d->in_progress)
+	if (d->in_progress || d->verified_user != NULL)
 		daemon_drop(d);
 }
 
@@ -68,6 +73,21 @@ static enum login_auth_status daemon_status(enum auth_client_status st)
 	default:
 		return LOGIN_AUTH_TEMPFAIL;
 	}
+}
+
+/* The account of the name authdaemond vouched for, from the parent's own PRE lookup. */
+static enum login_auth_status daemon_account(struct login_auth_daemon *d, const char *user,
+					     struct account **acct_r, const char **reason_r)
+{
+	const char *error = NULL;
+	enum login_auth_status st;
+
+	st = daemon_status(auth_client_pre(d->client, d->service, user, acct_r, &error));
+	if (st == LOGIN_AUTH_FAIL)
+		*reason_r = "authenticated name has no account";
+	else if (st == LOGIN_AUTH_TEMPFAIL)
+		*reason_r = error;
+	return st;
 }
 
 /* Map one reply; on OK the parent's own account lookup by the name authdaemond vouched for. */
@@ -91,11 +111,13 @@ static enum login_auth_status daemon_reply(struct login_auth_daemon *d, int io,
 		st = LOGIN_AUTH_CONTINUE;
 		break;
 	case AUTH_CLIENT_OK:
-		st = daemon_status(auth_client_pre(d->client, d->service, r->user, acct_r, &error));
-		if (st == LOGIN_AUTH_FAIL)
-			*reason_r = "authenticated name has no account";
-		else if (st == LOGIN_AUTH_TEMPFAIL)
-			*reason_r = error;
+		if (r->data.len > 0) {
+			buf_append(challenge_b64, r->data.data, r->data.len);
+			d->verified_user = xstrdup(r->user);
+			st = LOGIN_AUTH_CONTINUE;
+			break;
+		}
+		st = daemon_account(d, r->user, acct_r, reason_r);
 		break;
 	case AUTH_CLIENT_FAIL:
 		*reason_r = "authentication failed";
@@ -153,6 +175,20 @@ static enum login_auth_status daemon_continue(void *p, const char *response_b64,
 	struct auth_client_reply r;
 	const char *error = NULL;
 
+	if (d->verified_user != NULL) {
+		char *user = d->verified_user;
+		enum login_auth_status st;
+
+		d->verified_user = NULL;
+		if (response_b64[0] != '\0' && strcmp(response_b64, "=") != 0) {
+			*reason_r = "data after the final server message";
+			st = LOGIN_AUTH_FAIL;
+		} else {
+			st = daemon_account(d, user, acct_r, reason_r);
+		}
+		free(user);
+		return st;
+	}
 	if (d->session == NULL || !d->in_progress) {
 		*reason_r = "no exchange in progress";
 		return LOGIN_AUTH_FAIL;

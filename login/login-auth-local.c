@@ -209,7 +209,7 @@ static enum login_auth_status local_continue(void *p, const char *response_b64,
 		/* Only an empty response may follow the success data. */
 		if (in.len != 0) {
 			*reason_r = "data after the final server message";
-			login_auth_cancel(auth);
+			local_cancel(auth);
 			st = LOGIN_AUTH_FAIL;
 		} else {
 			st = login_auth_step(auth, SASL_OK, &out, challenge_b64, acct_r, reason_r);
