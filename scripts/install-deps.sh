@@ -7,7 +7,8 @@ PKGS="build-essential autoconf automake libtool pkg-config
 libgnutls28-dev nettle-dev libgdbm-dev libidn2-dev libcrypt-dev check
 gnutls-bin openssl curl python3 procps"
 # Extra tools the end-to-end and interop tests drive (real clients no one here wrote).
-TEST_PKGS="fetchmail isync clang strace courier-authlib courier-authlib-userdb"
+TEST_PKGS="fetchmail isync clang strace courier-authlib courier-authlib-userdb
+postfix libsasl2-modules sasl2-bin swaks"
 
 want="$PKGS"
 [ "${1:-}" = "--test" ] && want="$PKGS $TEST_PKGS"
@@ -31,6 +32,8 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 	chmod 755 /usr/sbin/policy-rc.d
 	made_policy=1
 fi
+# Postfix (SMTP AUTH interop test) asks for a mailer type: none, the test writes its own config.
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 apt-get -o DPkg::Lock::Timeout=600 update -qq
 # shellcheck disable=SC2086
 apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing </dev/null
