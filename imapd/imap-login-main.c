@@ -8,7 +8,8 @@
 #include "imap-login-capa.h"
 #include "imap-login-session.h"
 #include "imap-parser.h"
-#include "login-common.h"
+#include "env.h"
+#include "login-conn.h"
 #include "log.h"
 #include "safe-io.h"
 #include "tls.h"
@@ -39,11 +40,6 @@ static const struct login_service imap_login_service = {
 	.account_refusal = imap_login_account_refusal,
 };
 
-/* The client connection as the child sees it: fd 0/1, or a TLS session over them. */
-struct imap_login_conn {
-	struct tls_session *tls;
-};
-
 /* Set for the idle-timeout goodbye on a plain connection (a TLS record cannot be written from
  * a signal handler: there the connection just closes). */
 static volatile sig_atomic_t imap_login_plain = 1;
@@ -58,39 +54,6 @@ static void imap_login_alarm(int sig)
 		ignored = write(1, bye, sizeof(bye) - 1);
 	(void)ignored;
 	_exit(1);
-}
-
-static ssize_t imap_login_read(struct imap_login_conn *c, void *buf, size_t n)
-{
-	if (c->tls != NULL)
-		return tls_read(c->tls, buf, n);
-	return read_retry(0, buf, n);
-}
-
-static int imap_login_write(struct imap_login_conn *c, struct buf *out)
-{
-	int ret = 0;
-
-	if (out->len > 0)
-		ret = c->tls != NULL ? tls_write(c->tls, out->data, out->len)
-				     : write_full(1, out->data, out->len);
-	buf_reset(out);
-	return ret;
-}
-
-static int imap_login_env_bool(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v != NULL && (*v == '1' || *v == 'y' || *v == 'Y');
-}
-
-static void imap_login_sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
 }
 
 /* Relay the action to the parent and feed its answer into the session. 0 = go on (out holds
@@ -145,35 +108,15 @@ static int imap_login_relay(struct imap_login_session *s, int sock,
 	free(text);
 	if (result == IMAP_LOGIN_OK)
 		return 1;
-	imap_login_sleep_ms(imap_login_session_delay_ms(s));
+	login_sleep_ms(imap_login_session_delay_ms(s));
 	return next.kind == IMAP_LOGIN_DISCONNECT ? -1 : 0;
-}
-
-/* Hand the connection to the parent: the socket itself, or (TLS) a socketpair whose other
- * end this process keeps proxying. */
-static int imap_login_handoff(struct imap_login_conn *c, int sock, const char *rest, size_t len)
-{
-	int sp[2], ret;
-
-	alarm(0);
-	if (c->tls == NULL)
-		return login_child_handoff(sock, 0, rest, len, 0, 0);
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) < 0)
-		return -1;
-	ret = login_child_handoff(sock, sp[1], rest, len, 1, 0);
-	close(sp[1]);
-	close(sock);
-	if (ret == 0)
-		ret = tls_proxy(c->tls, sp[0]);
-	close(sp[0]);
-	return ret;
 }
 
 /* The SASL response line at in[*pos..*inlen), reading more as needed (the buffer is compacted
  * first). Returns 1 with the line (CR LF stripped) in *line_r / *len_r and *pos past it, 2 when
  * the line is too long (its start is dropped; the rest is skipped later as garbage commands),
  * 0 at EOF or error. */
-static int imap_login_sasl_line(struct imap_login_conn *c, char *in, size_t *pos, size_t *inlen,
+static int imap_login_sasl_line(struct login_conn *c, char *in, size_t *pos, size_t *inlen,
 				unsigned int timeout, const char **line_r, size_t *len_r)
 {
 	for (;;) {
@@ -197,7 +140,7 @@ static int imap_login_sasl_line(struct imap_login_conn *c, char *in, size_t *pos
 			*pos = *inlen = 0;
 			return 2;
 		}
-		n = imap_login_read(c, in + *inlen, IMAP_LOGIN_INBUF - *inlen);
+		n = login_conn_read(c, in + *inlen, IMAP_LOGIN_INBUF - *inlen);
 		if (n <= 0)
 			return 0;
 		*inlen += (size_t)n;
@@ -222,7 +165,7 @@ static struct imap_parser *imap_login_parser_new(void)
 static void imap_login_settings_init(struct imap_login_settings *set, int tls_implicit)
 {
 	set->tls_active = tls_implicit;
-	set->tls_required = imap_login_env_bool("IMAP_TLS_REQUIRED");
+	set->tls_required = env_bool("IMAP_TLS_REQUIRED");
 	set->capability = getenv("IMAP_CAPABILITY");
 	set->capability_tls = getenv("IMAP_CAPABILITY_TLS");
 	set->delay = (struct imap_login_delay)IMAP_LOGIN_DELAY_DEFAULT;
@@ -235,7 +178,7 @@ static void imap_login_settings_init(struct imap_login_settings *set, int tls_im
 static int imap_login_child(int sock, int tls_implicit)
 {
 	struct imap_login_settings set = { 0 };
-	struct imap_login_conn conn = { 0 };
+	struct login_conn conn = { 0 };
 	struct tls_server *server = NULL;
 	struct imap_login_session *s;
 	struct imap_parser *parser;
@@ -251,7 +194,7 @@ static int imap_login_child(int sock, int tls_implicit)
 	/* Credentials are read while the files are still reachable, before the chroot. STARTTLS
 	 * needs a certificate and, when IMAP_STARTTLS is set (Courier), a y/Y/1 there. */
 	if (tls_implicit || (getenv("TLS_CERTFILE") != NULL &&
-			     (starttls == NULL || imap_login_env_bool("IMAP_STARTTLS")))) {
+			     (starttls == NULL || env_bool("IMAP_STARTTLS")))) {
 		if (tls_server_new_from_env(&server, &error) < 0) {
 			log_warnx("TLS: %s", error);
 			if (tls_implicit)
@@ -281,7 +224,7 @@ static int imap_login_child(int sock, int tls_implicit)
 	s = imap_login_session_new(&set);
 	parser = imap_login_parser_new();
 	imap_login_session_greeting(s, &out);
-	if (imap_login_write(&conn, &out) < 0)
+	if (login_conn_write(&conn, &out) < 0)
 		goto end;
 	for (;;) {
 		struct imap_login_action act;
@@ -300,7 +243,7 @@ static int imap_login_child(int sock, int tls_implicit)
 			kind = imap_login_session_sasl_line(s, line, len, lr == 2, &out, &act);
 		} else {
 			if (pos == inlen) {
-				n = imap_login_read(&conn, in, sizeof(in));
+				n = login_conn_read(&conn, in, sizeof(in));
 				if (n <= 0)
 					break;
 				inlen = (size_t)n;
@@ -313,7 +256,7 @@ static int imap_login_child(int sock, int tls_implicit)
 				continue;
 			if (r == IMAP_PARSE_CONTINUE) {
 				imap_login_session_literal_continue(&out);
-				if (imap_login_write(&conn, &out) < 0)
+				if (login_conn_write(&conn, &out) < 0)
 					break;
 				continue;
 			}
@@ -330,18 +273,18 @@ static int imap_login_child(int sock, int tls_implicit)
 			if (rr == 1) {
 				/* The tagged OK goes out before the handoff, so that it precedes
 				 * every answer of imapd to the pipelined commands. */
-				if (imap_login_write(&conn, &out) < 0)
+				if (login_conn_write(&conn, &out) < 0)
 					break;
-				ret = imap_login_handoff(&conn, sock, in + pos, inlen - pos) < 0;
+				ret = login_conn_handoff(&conn, sock, in + pos, inlen - pos, 0) < 0;
 				goto end;
 			}
-			if (imap_login_write(&conn, &out) < 0 || rr < 0)
+			if (login_conn_write(&conn, &out) < 0 || rr < 0)
 				break;
 			continue;
 		}
 		if (kind == IMAP_LOGIN_AUTH_CANCEL)
 			login_child_send(sock, LOGIN_MSG_AUTH_CANCEL, NULL, 0);
-		if (imap_login_write(&conn, &out) < 0)
+		if (login_conn_write(&conn, &out) < 0)
 			break;
 		if (kind == IMAP_LOGIN_LOGOUT) {
 			ret = 0;
@@ -385,11 +328,14 @@ static void imap_login_log_dropped(const char *name)
 	buf_free(&dropped);
 }
 
+static int imap_login_child_main(int sock, void *arg)
+{
+	return imap_login_child(sock, *(const int *)arg);
+}
+
 int main(int argc, char **argv)
 {
-	int sp[2], status, devnull, ret;
-	int tls_implicit = imap_login_env_bool("HATO_TLS");
-	pid_t pid;
+	int tls_implicit = env_bool("HATO_TLS");
 
 	log_init("imap-login", LOG_TARGET_STDERR);
 	if (argc < 2) {
@@ -397,25 +343,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	imap_login_log_dropped(tls_implicit ? "IMAP_CAPABILITY_TLS" : "IMAP_CAPABILITY");
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp) < 0)
-		fatal("socketpair");
-	pid = fork();
-	if (pid < 0)
-		fatal("fork");
-	if (pid == 0) {
-		close(sp[0]);
-		_exit(imap_login_child(sp[1], tls_implicit));
-	}
-	close(sp[1]);
-	/* Only the child holds the client connection until it hands it back. */
-	devnull = open("/dev/null", O_RDWR);
-	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0)
-		fatal("/dev/null");
-	if (devnull > 2)
-		close(devnull);
-	ret = login_parent_run(&imap_login_service, sp[0], pid, argv + 1, tls_implicit, NULL);
-	close(sp[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return ret;
+	return login_main(&imap_login_service, argv + 1, tls_implicit, NULL, imap_login_child_main,
+			  &tls_implicit);
 }

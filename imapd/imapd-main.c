@@ -2,6 +2,7 @@
  * (fd 0/1) in the user's Maildir (Courier's "imapd Maildir"). */
 #include "config.h"
 #include "imap-client.h"
+#include "env.h"
 #include "log-courier.h"
 #include "log.h"
 #include "safe-io.h"
@@ -21,24 +22,6 @@ static _Noreturn void refuse(const char *line, const char *logmsg)
 	log_warnx("%s", logmsg);
 	(void)write_timeout(STDOUT_FILENO, line, strlen(line), 10000);
 	exit(1);
-}
-
-/* A decimal environment value in [min, max], or def when unset or malformed. */
-static long env_long(const char *name, long min, long max, long def)
-{
-	const char *v = getenv(name);
-	char *end;
-	long n;
-
-	if (v == NULL || *v == '\0')
-		return def;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || *end != '\0' || n < min || n > max) {
-		log_warnx("ignoring %s=%s", name, v);
-		return def;
-	}
-	return n;
 }
 
 int main(int argc, char **argv)

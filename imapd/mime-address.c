@@ -3,6 +3,7 @@
 #include "config.h"
 #include "mime-address.h"
 #include "imap-quote.h"
+#include "mime-header.h"
 #include "arena.h"
 #include "buf.h"
 
@@ -27,32 +28,9 @@ static bool atext(unsigned char c)
 	return strchr("()<>@,;:\\\"[]", c) == NULL;
 }
 
-static void skip_cfws(struct ap *a)
-{
-	int depth = 0;
-
-	while (a->pos < a->len) {
-		char c = a->p[a->pos];
-
-		if (depth > 0) {
-			if (c == '\\' && a->pos + 1 < a->len)
-				a->pos++;
-			else if (c == '(')
-				depth++;
-			else if (c == ')')
-				depth--;
-		} else if (c == '(') {
-			depth = 1;
-		} else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-			return;
-		}
-		a->pos++;
-	}
-}
-
 static int peek(struct ap *a)
 {
-	skip_cfws(a);
+	a->pos = mime_skip_cfws(a->p, a->pos, a->len);
 	return a->pos < a->len ? (unsigned char)a->p[a->pos] : -1;
 }
 

@@ -178,3 +178,26 @@ void mime_header_filter(struct buf *out, const char *header, size_t len,
 	}
 	buf_append(out, "\r\n", 2);
 }
+
+size_t mime_skip_cfws(const char *p, size_t pos, size_t len)
+{
+	int depth = 0;
+
+	for (; pos < len; pos++) {
+		char c = p[pos];
+
+		if (depth > 0) {
+			if (c == '\\' && pos + 1 < len)
+				pos++;
+			else if (c == '(')
+				depth++;
+			else if (c == ')')
+				depth--;
+		} else if (c == '(') {
+			depth = 1;
+		} else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+			break;
+		}
+	}
+	return pos;
+}

@@ -31,6 +31,10 @@ bool mime_header_find(const char *header, size_t len, const char *name,
 /* Append the value with line breaks of folds removed and surrounding whitespace trimmed;
  * encoded words stay as stored. */
 void mime_header_unfold(struct buf *out, const char *value, size_t len);
+/* The position after the comments and folding whitespace (RFC 5322 CFWS) starting at
+ * p[pos..len): comments nest, a backslash quotes the next character, and an unclosed comment
+ * runs to the end (what Courier and Dovecot do with such headers). */
+size_t mime_skip_cfws(const char *p, size_t pos, size_t len);
 /* Size of data[0..len) when every bare LF is sent as CRLF, and its number of lines (a final
  * line without LF counts). */
 size_t mime_crlf_size(const char *data, size_t len, unsigned int *lines_r);

@@ -30,28 +30,6 @@ struct lex {
 	size_t pos, len;
 };
 
-static void lex_skip(struct lex *l)
-{
-	int depth = 0;
-
-	for (; l->pos < l->len; l->pos++) {
-		char c = l->p[l->pos];
-
-		if (depth > 0) {
-			if (c == '\\' && l->pos + 1 < l->len)
-				l->pos++;
-			else if (c == '(')
-				depth++;
-			else if (c == ')')
-				depth--;
-		} else if (c == '(') {
-			depth = 1;
-		} else if (c != ' ' && c != '\t') {
-			return;
-		}
-	}
-}
-
 static bool token_char(unsigned char c)
 {
 	return c > 0x20 && c != 0x7f && strchr("()<>@,;:\\\"/[]?=", c) == NULL;
@@ -61,7 +39,7 @@ static const char *lex_token(struct ctx *c, struct lex *l)
 {
 	size_t start;
 
-	lex_skip(l);
+	l->pos = mime_skip_cfws(l->p, l->pos, l->len);
 	start = l->pos;
 	while (l->pos < l->len && token_char((unsigned char)l->p[l->pos]))
 		l->pos++;
@@ -75,7 +53,7 @@ static const char *lex_value(struct ctx *c, struct lex *l)
 	struct buf v = BUF_INIT;
 	const char *s;
 
-	lex_skip(l);
+	l->pos = mime_skip_cfws(l->p, l->pos, l->len);
 	if (l->pos >= l->len || l->p[l->pos] != '"')
 		return lex_token(c, l);
 	for (l->pos++; l->pos < l->len && l->p[l->pos] != '"'; l->pos++) {
@@ -100,14 +78,14 @@ static void parse_params(struct ctx *c, struct lex *l, struct mime_param **param
 	for (;;) {
 		const char *name, *value;
 
-		lex_skip(l);
+		l->pos = mime_skip_cfws(l->p, l->pos, l->len);
 		while (l->pos < l->len && l->p[l->pos] != ';')
 			l->pos++;
 		if (l->pos >= l->len)
 			break;
 		l->pos++;
 		name = lex_token(c, l);
-		lex_skip(l);
+		l->pos = mime_skip_cfws(l->p, l->pos, l->len);
 		if (name == NULL || l->pos >= l->len || l->p[l->pos] != '=')
 			continue;
 		l->pos++;
@@ -142,7 +120,7 @@ static void parse_content_type(struct ctx *c, struct mime_part *p, const char *v
 	struct lex l = { v, 0, len };
 	const char *type = lex_token(c, &l), *subtype;
 
-	lex_skip(&l);
+	l.pos = mime_skip_cfws(l.p, l.pos, l.len);
 	if (type == NULL || l.pos >= l.len || v[l.pos] != '/')
 		return; /* invalid: keep the default */
 	l.pos++;
@@ -174,7 +152,7 @@ static void parse_language(struct ctx *c, struct mime_part *p, const char *v, si
 
 		if (t != NULL && n < MAX_LANGUAGES)
 			tmp[n++] = t;
-		lex_skip(&l);
+		l.pos = mime_skip_cfws(l.p, l.pos, l.len);
 		if (t == NULL && l.pos < l.len)
 			l.pos++; /* the comma, or garbage */
 	}

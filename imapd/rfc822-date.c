@@ -1,6 +1,7 @@
 /* RFC 5322 §3.3 / §4.3 date-time parsing, lenient as mail in the wild needs. */
 #include "config.h"
 #include "rfc822-date.h"
+#include "mime-header.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -65,33 +66,11 @@ struct lex {
 	size_t pos, len;
 };
 
-static void skip_cfws(struct lex *l)
-{
-	int depth = 0;
-
-	for (; l->pos < l->len; l->pos++) {
-		char c = l->p[l->pos];
-
-		if (depth > 0) {
-			if (c == '\\' && l->pos + 1 < l->len)
-				l->pos++;
-			else if (c == '(')
-				depth++;
-			else if (c == ')')
-				depth--;
-		} else if (c == '(') {
-			depth = 1;
-		} else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-			return;
-		}
-	}
-}
-
 static bool number(struct lex *l, int min_digits, int max_digits, int *n_r, int *digits_r)
 {
 	int n = 0, d = 0;
 
-	skip_cfws(l);
+	l->pos = mime_skip_cfws(l->p, l->pos, l->len);
 	while (l->pos < l->len && isdigit((unsigned char)l->p[l->pos]) && d < max_digits) {
 		n = n * 10 + (l->p[l->pos++] - '0');
 		d++;
@@ -108,7 +87,7 @@ static size_t word(struct lex *l, const char **start_r)
 {
 	size_t start;
 
-	skip_cfws(l);
+	l->pos = mime_skip_cfws(l->p, l->pos, l->len);
 	start = l->pos;
 	while (l->pos < l->len && isalpha((unsigned char)l->p[l->pos]))
 		l->pos++;
@@ -118,7 +97,7 @@ static size_t word(struct lex *l, const char **start_r)
 
 static bool expect(struct lex *l, char c)
 {
-	skip_cfws(l);
+	l->pos = mime_skip_cfws(l->p, l->pos, l->len);
 	if (l->pos < l->len && l->p[l->pos] == c) {
 		l->pos++;
 		return true;
@@ -132,7 +111,7 @@ static bool parse_zone(struct lex *l, int *minutes_r)
 	size_t n;
 
 	*minutes_r = 0;
-	skip_cfws(l);
+	l->pos = mime_skip_cfws(l->p, l->pos, l->len);
 	if (l->pos >= l->len)
 		return true; /* no zone: -0000 */
 	if (l->p[l->pos] == '+' || l->p[l->pos] == '-') {
@@ -169,7 +148,7 @@ int rfc822_date_parse(const char *value, size_t len, struct rfc822_date *date_r)
 	n = word(&l, &w);
 	if (n > 0) {
 		if (!expect(&l, ','))
-			skip_cfws(&l);
+			l.pos = mime_skip_cfws(l.p, l.pos, l.len);
 	} else {
 		l.pos = save;
 	}

@@ -11,7 +11,8 @@ lib_libhato_la_SOURCES = \
 	lib/safe-io.c lib/safe-io.h \
 	lib/fdpass.c lib/fdpass.h \
 	lib/privs.c lib/privs.h \
-	lib/strutil.c lib/strutil.h
+	lib/strutil.c lib/strutil.h \
+	lib/env.c lib/env.h
 
 check_PROGRAMS += tests/unit/check-buf
 TESTS += tests/unit/check-buf

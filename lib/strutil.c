@@ -19,7 +19,7 @@ void str_hex_encode(const void *data, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
-static int hex_value(char c)
+int str_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -37,7 +37,7 @@ long str_hex_decode(const char *hex, size_t hex_len, void *out)
 	if (hex_len % 2 != 0)
 		return -1;
 	for (size_t i = 0; i < hex_len; i += 2) {
-		int hi = hex_value(hex[i]), lo = hex_value(hex[i + 1]);
+		int hi = str_hex_digit(hex[i]), lo = str_hex_digit(hex[i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		o[i / 2] = (unsigned char)(hi << 4 | lo);

@@ -29,4 +29,7 @@ void str_free_words(char **words);
  * (is "IDLE" in IMAP_CAPABILITY, is "CRAM-MD5" in POP3AUTH). */
 int str_list_has_word_ci(const char *list, const char *word);
 
+/* The value of one hex digit (either case), or -1. */
+int str_hex_digit(char c);
+
 #endif

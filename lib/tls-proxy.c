@@ -8,24 +8,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "safe-io.h"
 #include "tls-private.h"
 
 #define PROXY_BUF 16384
-
-static int write_plain(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t rc = write(fd, p, n);
-
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc <= 0)
-			return -1;
-		p += rc;
-		n -= (size_t)rc;
-	}
-	return 0;
-}
 
 int tls_proxy(struct tls_session *session, int plain_fd)
 {
@@ -53,7 +39,7 @@ int tls_proxy(struct tls_session *session, int plain_fd)
 				 * answer (a half-close, as after a pipelined QUIT). */
 				(void)shutdown(plain_fd, SHUT_WR);
 				tls_open = 0;
-			} else if (write_plain(plain_fd, buf, (size_t)n) < 0) {
+			} else if (write_full(plain_fd, buf, (size_t)n) < 0) {
 				return -1;
 			}
 		}

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "safe-io.h"
 #include "tls-private.h"
 #include "xalloc.h"
 
@@ -43,39 +44,6 @@ struct tls_session {
 };
 
 static char error_buf[512];
-
-static int write_all_min(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-
-	while (n > 0) {
-		ssize_t rc = write(fd, p, n);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc <= 0)
-			return -1;
-		p += rc;
-		n -= (size_t)rc;
-	}
-	return 0;
-}
-
-static ssize_t read_all_min(int fd, void *buf, size_t n)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t rc = read(fd, (char *)buf + got, n - got);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			break;
-		got += (size_t)rc;
-	}
-	return (ssize_t)got;
-}
 
 __attribute__((format(printf, 2, 3))) static int fail(const char **error_r, const char *fmt, ...)
 {
@@ -147,7 +115,7 @@ static int load_ticket_key(struct tls_server *srv, const char *path, const char 
 			return fail(error_r, "%s%s", "cannot generate a ticket key", "");
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd >= 0) {
-			int ok = write_all_min(fd, fresh.data, fresh.size) == 0;
+			int ok = write_full(fd, fresh.data, fresh.size) == 0;
 			close(fd);
 			if (!ok)
 				(void)unlink(path);
@@ -158,7 +126,7 @@ static int load_ticket_key(struct tls_server *srv, const char *path, const char 
 	}
 	if (fd < 0)
 		return fail(error_r, "%s: %s", path, strerror(errno));
-	if (read_all_min(fd, key, sizeof(key)) != (ssize_t)sizeof(key)) {
+	if (read_full(fd, key, sizeof(key)) != (ssize_t)sizeof(key)) {
 		close(fd);
 		return fail(error_r, "%s: %s", path, "short ticket key file");
 	}

@@ -4,6 +4,7 @@ noinst_LTLIBRARIES += login/liblogin.la
 login_liblogin_la_SOURCES = \
 	login/login-proto.c login/login-proto.h \
 	login/login-common.h \
+	login/login-conn.c login/login-conn.h \
 	login/login-child.c \
 	login/login-parent.c \
 	login/login-exec.c login/login-exec.h \

@@ -2,7 +2,8 @@
  *   pop3-login <mail program> [args...]      e.g.  pop3-login pop3d Maildir
  * The parent stays root and authenticates; a forked child, chrooted and unprivileged, speaks
  * TLS and the AUTHORIZATION state (pop3-login-session.h) and relays logins to the parent. */
-#include "login-common.h"
+#include "env.h"
+#include "login-conn.h"
 #include "log.h"
 #include "pop3-login-session.h"
 #include "pop3-parser.h"
@@ -29,44 +30,6 @@ static const struct login_service pop3_login_service = {
 	.tls_env = "POP3_TLS",
 	.account_refusal = pop3_login_account_refusal,
 };
-
-/* The client connection as the child sees it: fd 0/1, or a TLS session over them. */
-struct pop3_login_conn {
-	struct tls_session *tls;
-};
-
-static ssize_t pop3_login_read(struct pop3_login_conn *c, void *buf, size_t n)
-{
-	if (c->tls != NULL)
-		return tls_read(c->tls, buf, n);
-	return read_retry(0, buf, n);
-}
-
-static int pop3_login_write(struct pop3_login_conn *c, struct buf *out)
-{
-	int ret = 0;
-
-	if (out->len > 0)
-		ret = c->tls != NULL ? tls_write(c->tls, out->data, out->len)
-				     : write_full(1, out->data, out->len);
-	buf_reset(out);
-	return ret;
-}
-
-static int pop3_login_env_bool(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v != NULL && (*v == '1' || *v == 'y' || *v == 'Y');
-}
-
-static void pop3_login_sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
 
 /* Relay the action to the parent and feed its answer into the session. 0 = go on (out holds
  * the answer), 1 = logged in, -1 = end. */
@@ -124,36 +87,15 @@ static int pop3_login_relay(struct pop3_login_session *s, int sock, const char *
 	free(text);
 	if (result == POP3_LOGIN_OK)
 		return 1;
-	pop3_login_sleep_ms(pop3_login_session_delay_ms(s));
+	login_sleep_ms(pop3_login_session_delay_ms(s));
 	return next.kind == POP3_LOGIN_DISCONNECT ? -1 : 0;
-}
-
-/* Hand the connection to the parent: the socket itself, or (TLS) a socketpair whose other
- * end this process keeps proxying. */
-static int pop3_login_handoff(struct pop3_login_session *s, struct pop3_login_conn *c, int sock,
-			      const char *rest, size_t len)
-{
-	int sp[2], ret;
-
-	alarm(0);
-	if (c->tls == NULL)
-		return login_child_handoff(sock, 0, rest, len, 0, pop3_login_session_utf8(s));
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) < 0)
-		return -1;
-	ret = login_child_handoff(sock, sp[1], rest, len, 1, pop3_login_session_utf8(s));
-	close(sp[1]);
-	close(sock);
-	if (ret == 0)
-		ret = tls_proxy(c->tls, sp[0]);
-	close(sp[0]);
-	return ret;
 }
 
 /* The child: returns its exit code. */
 static int pop3_login_child(int sock, int tls_implicit, const char *apop_timestamp)
 {
 	struct pop3_login_settings set = { 0 };
-	struct pop3_login_conn conn = { 0 };
+	struct login_conn conn = { 0 };
 	struct tls_server *server = NULL;
 	struct pop3_login_session *s;
 	struct pop3_parser *parser;
@@ -165,7 +107,7 @@ static int pop3_login_child(int sock, int tls_implicit, const char *apop_timesta
 	int ret = 1, linger = 1;
 
 	set.tls_active = tls_implicit;
-	set.tls_required = pop3_login_env_bool("POP3_TLS_REQUIRED");
+	set.tls_required = env_bool("POP3_TLS_REQUIRED");
 	set.auth_mechs = getenv("POP3AUTH");
 	set.auth_mechs_tls = getenv("POP3AUTH_TLS");
 	set.allow_user = 1;
@@ -197,7 +139,7 @@ static int pop3_login_child(int sock, int tls_implicit, const char *apop_timesta
 	s = pop3_login_session_new(&set);
 	parser = pop3_parser_new(0);
 	pop3_login_session_greeting(s, &out);
-	if (pop3_login_write(&conn, &out) < 0)
+	if (login_conn_write(&conn, &out) < 0)
 		goto end;
 	for (;;) {
 		struct pop3_login_action act;
@@ -208,7 +150,7 @@ static int pop3_login_child(int sock, int tls_implicit, const char *apop_timesta
 		ssize_t n;
 
 		if (pos == inlen) {
-			n = pop3_login_read(&conn, in, sizeof(in));
+			n = login_conn_read(&conn, in, sizeof(in));
 			if (n <= 0)
 				break;
 			inlen = (size_t)n;
@@ -227,18 +169,19 @@ static int pop3_login_child(int sock, int tls_implicit, const char *apop_timesta
 			int rr = pop3_login_relay(s, sock, apop_timestamp, &act, &out);
 
 			if (rr == 1) {
-				ret = pop3_login_handoff(s, &conn, sock, in + pos, inlen - pos) < 0;
+				ret = login_conn_handoff(&conn, sock, in + pos, inlen - pos,
+							 pop3_login_session_utf8(s)) < 0;
 				/* Plain: fd 0 is pop3d's now and must not be shut down here. */
 				linger = conn.tls != NULL;
 				goto end;
 			}
-			if (pop3_login_write(&conn, &out) < 0 || rr < 0)
+			if (login_conn_write(&conn, &out) < 0 || rr < 0)
 				break;
 			continue;
 		}
 		if (kind == POP3_LOGIN_AUTH_CANCEL)
 			login_child_send(sock, LOGIN_MSG_AUTH_CANCEL, NULL, 0);
-		if (pop3_login_write(&conn, &out) < 0)
+		if (login_conn_write(&conn, &out) < 0)
 			break;
 		if (kind == POP3_LOGIN_QUIT) {
 			ret = 0;
@@ -270,41 +213,35 @@ end:
 	return ret;
 }
 
+struct pop3_login_child_arg {
+	int tls_implicit;
+	const char *apop_timestamp;
+};
+
+static int pop3_login_child_main(int sock, void *arg)
+{
+	const struct pop3_login_child_arg *a = arg;
+
+	return pop3_login_child(sock, a->tls_implicit, a->apop_timestamp);
+}
+
 int main(int argc, char **argv)
 {
-	int sp[2], status, devnull, ret;
-	int tls_implicit = pop3_login_env_bool("HATO_TLS");
-	/* APOP (RFC 1939 §7) is Hato's addition, off unless POP3_APOP is set: it needs an "apoppw"
-	 * cleartext secret per account. */
-	char *apop_timestamp = pop3_login_env_bool("POP3_APOP") ? login_apop_timestamp_new() : NULL;
-	pid_t pid;
+	struct pop3_login_child_arg a = { .tls_implicit = env_bool("HATO_TLS") };
+	char *apop_timestamp;
+	int ret;
 
 	log_init("pop3-login", LOG_TARGET_STDERR);
 	if (argc < 2) {
 		fprintf(stderr, "usage: pop3-login <mail program> [args...]\n");
 		return 1;
 	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp) < 0)
-		fatal("socketpair");
-	pid = fork();
-	if (pid < 0)
-		fatal("fork");
-	if (pid == 0) {
-		close(sp[0]);
-		_exit(pop3_login_child(sp[1], tls_implicit, apop_timestamp));
-	}
-	close(sp[1]);
-	/* Only the child holds the client connection until it hands it back. */
-	devnull = open("/dev/null", O_RDWR);
-	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0)
-		fatal("/dev/null");
-	if (devnull > 2)
-		close(devnull);
-	ret = login_parent_run(&pop3_login_service, sp[0], pid, argv + 1, tls_implicit,
-			       apop_timestamp);
-	close(sp[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	/* APOP (RFC 1939 §7) is Hato's addition, off unless POP3_APOP is set: it needs an "apoppw"
+	 * cleartext secret per account. */
+	apop_timestamp = env_bool("POP3_APOP") ? login_apop_timestamp_new() : NULL;
+	a.apop_timestamp = apop_timestamp;
+	ret = login_main(&pop3_login_service, argv + 1, a.tls_implicit, apop_timestamp,
+			 pop3_login_child_main, &a);
 	free(apop_timestamp);
 	return ret;
 }

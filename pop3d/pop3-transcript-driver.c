@@ -8,6 +8,7 @@
 #include "pop3-login-session.h"
 #include "pop3-session.h"
 #include "buf.h"
+#include "strutil.h"
 #include "xalloc.h"
 
 #include <stdio.h>
@@ -35,17 +36,6 @@ static void die(const char *what)
 	exit(2);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* C-like escapes: \n \r \t \\ \xHH. */
 static void unescape(const char *s, struct buf *out)
 {
@@ -68,9 +58,9 @@ static void unescape(const char *s, struct buf *out)
 			buf_putc(out, '\\');
 			break;
 		case 'x':
-			if (hexval(s[1]) < 0 || hexval(s[2]) < 0)
+			if (str_hex_digit(s[1]) < 0 || str_hex_digit(s[2]) < 0)
 				die("bad \\x escape in fixture");
-			buf_putc(out, (char)(hexval(s[1]) * 16 + hexval(s[2])));
+			buf_putc(out, (char)(str_hex_digit(s[1]) * 16 + str_hex_digit(s[2])));
 			s += 2;
 			break;
 		default:

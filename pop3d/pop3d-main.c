@@ -3,6 +3,7 @@
 #include "config.h"
 #include "pop3-maildir.h"
 #include "pop3d-io.h"
+#include "env.h"
 #include "log-courier.h"
 #include "log.h"
 #include "safe-io.h"
@@ -26,24 +27,6 @@ static _Noreturn void refuse(const char *line, const char *logmsg)
 	log_warnx("%s", logmsg);
 	(void)write_timeout(STDOUT_FILENO, line, strlen(line), 10000);
 	exit(1);
-}
-
-/* A decimal environment value in [min, max], or def when unset or malformed. */
-static long env_long(const char *name, long min, long max, long def)
-{
-	const char *v = getenv(name);
-	char *end;
-	long n;
-
-	if (v == NULL || *v == '\0')
-		return def;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || *end != '\0' || n < min || n > max) {
-		log_warnx("ignoring %s=%s", name, v);
-		return def;
-	}
-	return n;
 }
 
 static unsigned int delete_messages(void *ctx, const unsigned int *idx, unsigned int n)
