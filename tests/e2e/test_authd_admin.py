@@ -212,6 +212,19 @@ class AuthdAdmin(unittest.TestCase):
         self.assertIn(f"SIGHUP: reread {self.rc}", log)
         self.assertIn("not reloaded, keeping the running configuration", log)
 
+    def test_auth_client_failures_look_alike(self):
+        # auth-client: a wrong password and an unknown user give the same FAIL line, after
+        # the same per-IP delay path (distinct rips, so neither delay has grown).
+        s, f = self.dovecot()
+        f.write(b"VERSION\t1\t2\nCPID\t7\n")
+        replies = []
+        for i, (user, rip) in enumerate(((b"carol", "192.0.2.70"), (b"nobody", "192.0.2.71"))):
+            resp = base64.b64encode(b"\0" + user + b"\0wrong").decode()
+            f.write(f"AUTH\t5\tPLAIN\tservice=smtp\trip={rip}\tresp={resp}\n".encode())
+            replies.append(f.readline())
+        self.assertEqual(replies, [b"FAIL\t5\n", b"FAIL\t5\n"])
+        s.close()
+
     def test_sigterm_removes_sockets(self):
         self.proc.send_signal(signal.SIGTERM)
         self.assertEqual(self.proc.wait(timeout=10), 0)
