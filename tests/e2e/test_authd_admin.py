@@ -77,7 +77,9 @@ class AuthdAdmin(unittest.TestCase):
             self.proc.terminate()
         self.proc.wait(timeout=10)
         self.log.close()
+        log = self.logpath.read_text()
         shutil.rmtree(self.tmp)
+        self.assertNotIn("Sanitizer", log)  # a report from a sanitizer build
 
     def write_rc(self, extra):
         self.rc.write_text(f'authmodulelist="authuserdb authshadow"\nuserdb={self.users}\n'
@@ -87,17 +89,16 @@ class AuthdAdmin(unittest.TestCase):
         run([BUILD / "userdb/makeuserdb", "-f", self.users], check=True)
 
     def request(self, data, timeout=10):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(timeout)
-        s.connect(self.sock)
-        s.sendall(data)
-        out = b""
-        while True:
-            chunk = s.recv(8192)
-            if not chunk:
-                break
-            out += chunk
-        s.close()
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(self.sock)
+            s.sendall(data)
+            out = b""
+            while True:
+                chunk = s.recv(8192)
+                if not chunk:
+                    break
+                out += chunk
         return out
 
     def authtest(self, *args):
