@@ -28,6 +28,12 @@ enum auth_result auth_chain_login(struct auth_chain *c, const char *service, con
 				  const char *password, struct account **acct_r,
 				  const char **error_r);
 
+/* PASSWD: change user's password for service. AUTH_OK, AUTH_BADPASS (wrong old password,
+ * unknown user, or an account of a backend that cannot change passwords: *error_r says which,
+ * for the log only), or AUTH_TEMPFAIL (*error_r). */
+enum auth_result auth_chain_passwd(struct auth_chain *c, const char *service, const char *user,
+				   const char *oldpw, const char *newpw, const char **error_r);
+
 /* A secret field for user: "<service>-<field>" first for hmac-*pw fields, then field.
  * 1 = found (*secret_r malloc'd), 0 = none, -1 = temporary failure. */
 int auth_chain_get_secret(struct auth_chain *c, const char *service, const char *user,

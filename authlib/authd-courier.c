@@ -1,6 +1,6 @@
 /* Courier-protocol requests answered from the backend chain: PRE lookups, AUTH login and
- * cram-md5/sha1/sha256 (the client supplies the challenge), apop (Hato), ENUMERATE. PASSWD is refused:
- * passwords are changed with the userdb tools. */
+ * cram-md5/sha1/sha256 (the client supplies the challenge), apop (Hato), PASSWD (userdb accounts
+ * only, auth_chain_passwd), ENUMERATE. */
 #include "config.h"
 #include "authd-courier.h"
 #include "apop.h"
@@ -212,7 +212,18 @@ enum authd_outcome authd_courier_answer(struct auth_chain *chain, const char *de
 			return answer_apop(chain, defoptions, req, out, log_r);
 		return fail(out, "unsupported authtype", log_r);
 	case PROTO_COURIER_PASSWD:
-		return fail(out, "password change is not supported", log_r);
+		switch (auth_chain_passwd(chain, req->service, req->user, req->oldpw, req->newpw,
+					  &error)) {
+		case AUTH_OK:
+			buf_puts(out, "OK\n");
+			*log_r = "password changed";
+			return AUTHD_REPLY;
+		case AUTH_TEMPFAIL:
+			*log_r = error;
+			return AUTHD_TEMPFAIL;
+		default:
+			return fail(out, error != NULL ? error : "password change failed", log_r);
+		}
 	case PROTO_COURIER_ENUMERATE: {
 		struct enum_ctx ec = { out };
 		auth_chain_enumerate(chain, enum_module, enum_account, &ec);

@@ -1,7 +1,8 @@
 /* authdaemond: answers Courier's authdaemon protocol on <dir>/socket (one request per
  * connection) and Dovecot's auth client protocol on <dir>/auth-client (SASL exchanges) from the
  * configured backends, in a single poll() loop with bounded requests, timeouts and a growing
- * per-IP delay before failure replies. */
+ * per-IP delay before failure replies. SIGHUP rereads authdaemonrc; SIGTERM removes the sockets
+ * and exits. */
 #include "config.h"
 #include "auth-chain.h"
 #include "authd-courier.h"
@@ -40,6 +41,8 @@ struct conn {
 };
 
 struct daemon {
+	const char *rcfile;
+	struct conffile *cf;
 	struct auth_chain *chain;
 	const char *defoptions;
 	uint64_t faildelay_ms;
@@ -50,12 +53,18 @@ struct daemon {
 	size_t nconns;
 };
 
-static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t stopping, reloading;
 
 static void on_term(int sig)
 {
 	(void)sig;
 	stopping = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	reloading = 1;
 }
 
 static uint64_t now_ms(void)
@@ -127,7 +136,14 @@ static int conn_request(struct daemon *d, struct conn *c)
 		return -1;
 	}
 	c->reply_at = now_ms();
-	if (o == AUTHD_AUTHFAIL) {
+	if (req.cmd == PROTO_COURIER_PASSWD) {
+		log_info("password change %s for %s, ip=[%s]: %s",
+			 o == AUTHD_REPLY ? "succeeded" : "failed", req.user,
+			 req.remote_ip != NULL ? req.remote_ip : "", logline);
+		if (o == AUTHD_AUTHFAIL)
+			c->reply_at +=
+				authd_faildelay_fail(req.remote_ip, c->reply_at, d->faildelay_ms);
+	} else if (o == AUTHD_AUTHFAIL) {
 		log_info("authentication failed, ip=[%s]: %s",
 			 req.remote_ip != NULL ? req.remote_ip : "", logline);
 		c->reply_at += authd_faildelay_fail(req.remote_ip, c->reply_at, d->faildelay_ms);
@@ -247,12 +263,66 @@ static void accept_all(struct daemon *d, int lfd)
 	}
 }
 
+/* Read authdaemonrc and build the backend chain, replacing the running ones (freed after the
+ * swap: callers close what still points at the old chain first). On failure nothing changes:
+ * returns -1 with the reason logged. */
+static int configure(struct daemon *d)
+{
+	struct conffile *cf = conffile_new();
+	const char *error, *warning;
+	struct auth_chain *chain;
+
+	if (access(d->rcfile, F_OK) == 0 && conffile_load(cf, d->rcfile, &error) < 0) {
+		log_warnx("%s", error);
+		conffile_free(cf);
+		return -1;
+	}
+	chain = auth_chain_new(conffile_get_default(cf, "authmodulelist", "authuserdb authshadow"),
+			       cf, &warning, &error);
+	if (chain == NULL) {
+		log_warnx("authmodulelist: %s", error);
+		conffile_free(cf);
+		return -1;
+	}
+	if (warning != NULL)
+		log_warnx("%s", warning);
+	auth_chain_free(d->chain);
+	if (d->cf != NULL)
+		conffile_free(d->cf);
+	d->chain = chain;
+	d->cf = cf;
+	d->defoptions = conffile_get_default(cf, "DEFAULTOPTIONS", "");
+	d->faildelay_ms = (uint64_t)conffile_get_long(cf, "AUTHFAILDELAY", 1000);
+	return 0;
+}
+
+/* SIGHUP: reread authdaemonrc (modules, userdb path, DEFAULTOPTIONS, AUTHFAILDELAY; not the
+ * socket directory). auth-client connections hold SASL state bound to the old chain, so they
+ * are closed first (clients reconnect, as after Courier's restart of its children); a
+ * Courier-socket request is answered in one step and keeps no chain. */
+static void reload(struct daemon *d)
+{
+	for (size_t i = d->nconns; i-- > 0;)
+		if (d->conns[i].dc != NULL)
+			conn_close(d, i);
+	if (configure(d) < 0)
+		log_warnx("SIGHUP: %s not reloaded, keeping the running configuration", d->rcfile);
+	else
+		log_info("SIGHUP: reread %s", d->rcfile);
+}
+
 static void run(struct daemon *d)
 {
 	struct pollfd pfd[MAX_CONNS + 2];
 
 	while (!stopping) {
-		uint64_t now = now_ms(), wake = now + 1000;
+		uint64_t now, wake;
+		if (reloading) {
+			reloading = 0;
+			reload(d);
+		}
+		now = now_ms();
+		wake = now + 1000;
 		pfd[0] = (struct pollfd){ .fd = d->listen_fd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = d->dovecot_fd, .events = POLLIN };
 		for (size_t i = 0; i < d->nconns; i++) {
@@ -296,9 +366,9 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	const char *rcfile = HATO_CONFDIR "/authdaemonrc", *dir = NULL, *error, *warning;
+	const char *rcfile = HATO_CONFDIR "/authdaemonrc";
 	struct daemon d = { 0 };
-	struct conffile *cf = conffile_new();
+	char *dir = NULL, *paths[2];
 	int opt, to_stderr = 0;
 
 	while ((opt = getopt(argc, argv, "ef:d:")) != -1) {
@@ -310,7 +380,7 @@ int main(int argc, char **argv)
 			rcfile = optarg;
 			break;
 		case 'd':
-			dir = optarg;
+			dir = xstrdup(optarg);
 			break;
 		default:
 			usage();
@@ -319,31 +389,35 @@ int main(int argc, char **argv)
 	if (optind != argc)
 		usage();
 	log_init("authdaemond", to_stderr ? LOG_TARGET_STDERR : LOG_TARGET_SYSLOG);
-	if (access(rcfile, F_OK) == 0 && conffile_load(cf, rcfile, &error) < 0)
-		fatalx("%s", error);
+	d.rcfile = rcfile;
+	if (configure(&d) < 0)
+		fatalx("cannot start without a configuration");
 	if (dir == NULL)
-		dir = conffile_get_default(cf, "authdaemonvar", HATO_AUTHDAEMONVAR);
-	d.defoptions = conffile_get_default(cf, "DEFAULTOPTIONS", "");
-	d.faildelay_ms = (uint64_t)conffile_get_long(cf, "AUTHFAILDELAY", 1000);
-	d.chain = auth_chain_new(conffile_get_default(cf, "authmodulelist",
-						      "authuserdb authshadow"),
-				 cf, &warning, &error);
-	if (d.chain == NULL)
-		fatalx("authmodulelist: %s", error);
-	if (warning != NULL)
-		log_warnx("%s", warning);
+		dir = xstrdup(conffile_get_default(d.cf, "authdaemonvar", HATO_AUTHDAEMONVAR));
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_term);
 	signal(SIGINT, on_term);
+	signal(SIGHUP, on_hup);
 	if (gethostname(d.hostname, sizeof(d.hostname) - 1) < 0 || d.hostname[0] == '\0')
 		strcpy(d.hostname, "cram");
 	d.listen_fd = listen_unix(dir, "socket");
 	d.dovecot_fd = listen_unix(dir, "auth-client");
-	log_info("listening on %s/socket and %s/auth-client", dir, dir);
+	paths[0] = xasprintf("%s/socket", dir);
+	paths[1] = xasprintf("%s/auth-client", dir);
+	log_info("listening on %s and %s", paths[0], paths[1]);
 	run(&d);
+	/* Stopped: no socket file is left for clients to hang on. */
+	for (size_t i = 0; i < 2; i++) {
+		(void)unlink(paths[i]);
+		free(paths[i]);
+	}
+	close(d.listen_fd);
+	close(d.dovecot_fd);
+	log_info("stopped");
 	while (d.nconns > 0)
 		conn_close(&d, d.nconns - 1);
 	auth_chain_free(d.chain);
-	conffile_free(cf);
+	conffile_free(d.cf);
+	free(dir);
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include "backend.h"
 #include "conffile.h"
 #include "userdb-db.h"
+#include "userdb-passwd.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -16,6 +17,7 @@
 struct userdb_backend {
 	struct auth_backend b;
 	struct userdb_db *db;
+	char *source; /* the users file or directory, for PASSWD */
 };
 
 static struct auth_backend *userdb_init(const struct conffile *conf, const char **error_r)
@@ -28,7 +30,9 @@ static struct auth_backend *userdb_init(const struct conffile *conf, const char 
 	ub->b.ops = &backend_userdb_ops;
 	ub->db = userdb_db_open(dat, NULL, error_r);
 	free(dat);
+	ub->source = xstrdup(src);
 	if (ub->db == NULL) {
+		free(ub->source);
 		free(ub);
 		return NULL;
 	}
@@ -40,6 +44,7 @@ static void userdb_deinit(struct auth_backend *b)
 	struct userdb_backend *ub = (struct userdb_backend *)b;
 
 	userdb_db_close(ub->db);
+	free(ub->source);
 	free(ub);
 }
 
@@ -168,6 +173,36 @@ static int userdb_enumerate(struct auth_backend *b,
 				   error_r);
 }
 
+static enum auth_result userdb_passwd(struct auth_backend *b, const char *service,
+				      const char *user, const char *oldpw, const char *newpw,
+				      const char **error_r)
+{
+	struct userdb_backend *ub = (struct userdb_backend *)b;
+	struct userdb_fields *main = NULL, *shadow = NULL;
+	enum auth_result res = AUTH_TEMPFAIL;
+	char **items = NULL;
+	int n, r = userdb_db_fetch(ub->db, user, &main, &shadow, error_r);
+	const char *loc;
+
+	if (r <= 0)
+		return r < 0 ? AUTH_TEMPFAIL : AUTH_NOUSER;
+	n = userdb_passwd_updates(shadow, main, service, oldpw, newpw, &items, error_r);
+	if (n == 0) {
+		*error_r = "wrong old password";
+		res = AUTH_BADPASS;
+	} else if (n > 0) {
+		loc = userdb_fields_get(main, "_");
+		if (userdb_passwd_apply(ub->source, loc != NULL ? loc : "", user, items, (size_t)n,
+					error_r) == 0)
+			res = AUTH_OK;
+		userdb_passwd_items_free(items, (size_t)n);
+	}
+	userdb_fields_free(main);
+	if (shadow != NULL)
+		userdb_fields_free(shadow);
+	return res;
+}
+
 const struct auth_backend_ops backend_userdb_ops = {
 	.name = "authuserdb",
 	.init = userdb_init,
@@ -175,4 +210,5 @@ const struct auth_backend_ops backend_userdb_ops = {
 	.lookup = userdb_lookup,
 	.get_secret = userdb_get_secret,
 	.enumerate = userdb_enumerate,
+	.passwd = userdb_passwd,
 };

@@ -34,6 +34,11 @@ struct auth_backend_ops {
 	/* Call fn for every account. Returns 0 or -1 with *error_r. May be NULL. */
 	int (*enumerate)(struct auth_backend *b, void (*fn)(const struct account *a, void *ctx),
 			 void *ctx, const char **error_r);
+	/* Change user's password for service from oldpw to newpw: AUTH_OK, AUTH_NOUSER (not this
+	 * backend's user), AUTH_BADPASS (oldpw is wrong), AUTH_TEMPFAIL (*error_r). NULL = this
+	 * backend's accounts cannot be changed (system accounts: passwd(1) is for them). */
+	enum auth_result (*passwd)(struct auth_backend *b, const char *service, const char *user,
+				   const char *oldpw, const char *newpw, const char **error_r);
 };
 
 extern const struct auth_backend_ops backend_userdb_ops, backend_shadow_ops, backend_pwd_ops;

@@ -37,7 +37,8 @@ authlib_libhatoauth_la_SOURCES = \
 	authlib/authd-faildelay.c authlib/authd-faildelay.h \
 	authlib/proto-dovecot.c authlib/proto-dovecot.h \
 	authlib/authd-dovecot.c authlib/authd-dovecot.h \
-	authlib/auth-client.c authlib/auth-client.h
+	authlib/auth-client.c authlib/auth-client.h \
+	authlib/userdb-passwd.c authlib/userdb-passwd.h
 authlib_libhatoauth_la_CFLAGS = $(AM_CFLAGS) $(NETTLE_CFLAGS) $(IDN2_CFLAGS)
 AUTHLIB_LIBS = authlib/libhatoauth.la authlib/libuserdb.la $(AUTHLIB_PW_LIBS) $(IDN2_LIBS) \
 	$(GDBM_LIBS)
@@ -169,3 +170,12 @@ authlib_courierpasswd_SOURCES = authlib/courierpasswd.c
 authlib_courierpasswd_LDADD = $(AUTHLIB_LIBS)
 man_MANS += man/authtest.8 man/authenumerate.8 man/courierpasswd.8
 EXTRA_DIST += man/authtest.8 man/authenumerate.8 man/courierpasswd.8
+
+# PASSWD on userdb accounts, and one hash check for unknown users as for wrong passwords
+# (pwscheme_verify is wrapped to count the checks).
+check_PROGRAMS += tests/unit/check-auth-passwd
+TESTS += tests/unit/check-auth-passwd
+tests_unit_check_auth_passwd_SOURCES = tests/unit/check-auth-passwd.c
+tests_unit_check_auth_passwd_CFLAGS = $(TEST_CFLAGS) $(NETTLE_CFLAGS) -I$(top_srcdir)/authlib
+tests_unit_check_auth_passwd_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=pwscheme_verify
+tests_unit_check_auth_passwd_LDADD = $(AUTHLIB_LIBS) $(TEST_LIBS)
