@@ -15,6 +15,7 @@ static const char *const imap_capabilities[] = {
 	"CHILDREN",    /* RFC 3348 */
 	"NAMESPACE",   /* RFC 2342 */
 	"SPECIAL-USE", /* RFC 6154 */
+	"LIST-EXTENDED", /* RFC 5258 */
 };
 
 void imap_capability_write(struct buf *out)

@@ -24,7 +24,7 @@ const char *imap_mailbox_name_prefix(void)
 		if (v != NULL && *v == '\0')
 			prefix = "";
 		else if (v != NULL && strcmp(v, "INBOX.") != 0)
-			log_warnx("ignoring IMAP_NAMESPACE_PREFIX=%s (only \"INBOX.\" or empty)", v);
+			log_warnx("ignoring IMAP_NAMESPACE_PREFIX=%s (\"INBOX.\" or empty)", v);
 	}
 	return prefix;
 }

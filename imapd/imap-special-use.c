@@ -1,4 +1,4 @@
-/* SPECIAL-USE attributes (RFC 6154 §2) by folder name, from a default table or IMAP_SPECIAL_USE. */
+/* SPECIAL-USE attributes (RFC 6154 §2) by folder name: a default table or IMAP_SPECIAL_USE. */
 #include "config.h"
 #include "imap-special-use.h"
 #include "log.h"

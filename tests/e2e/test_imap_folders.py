@@ -158,6 +158,14 @@ class ImapFoldersTest(unittest.TestCase):
                          ["INBOX.Entwürfe", "INBOX.Work"])
         typ, data = m.lsub('""', "*")
         self.assertEqual(sorted(parse_list(data)), ["INBOX." + mutf7("Entwürfe"), "INBOX.Work"])
+        # LIST-EXTENDED: the subscribed names, with \NonExistent for one without a folder.
+        typ, data = m._simple_command("LIST", "(SUBSCRIBED)", '""', '"*"')
+        typ, data = m._untagged_response(typ, data, "LIST")
+        self.assertEqual(typ, "OK")
+        self.assertEqual(parse_list(data), {
+            "INBOX." + mutf7("Entwürfe"): {"\\NonExistent", "\\HasNoChildren", "\\Subscribed"},
+            "INBOX.Work": {"\\HasNoChildren", "\\Subscribed"},
+        })
         self.assertEqual(m.unsubscribe("INBOX.Work")[0], "OK")
         self.assertEqual((self.md / "courierimapsubscribed").read_bytes(),
                          "INBOX.Entwürfe\n".encode())

@@ -36,7 +36,7 @@ static const struct match_row {
 	{ "INBOX.Sent", "INBOX.sent", false }, /* only INBOX is case-insensitive */
 	{ "INBOX.Sent", "INBOX.Sent.x", false },
 	{ "", "INBOX", false },
-	{ "%*%*%*%*%*%*%*%*%*%*%*%*%*%*%*%*x", "INBOX.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false },
+	{ "%*%*%*%*%*%*%*%*%*%*%*%*%*%*%*%*x", "INBOX.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false },
 	{ "INBOX.R&AOk-sum&AOk-", "INBOX.R&AOk-sum&AOk-", true },
 };
 
