@@ -138,3 +138,10 @@ tests_unit_check_imap_folder_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd \
 	-I$(top_srcdir)/maildir
 tests_unit_check_imap_folder_CFLAGS = $(TEST_CFLAGS)
 tests_unit_check_imap_folder_LDADD = maildir/libmaildir.la lib/libhato.la $(TEST_LIBS)
+FUZZ_TARGETS += tests/fuzz/fuzz-imap-folder
+tests_fuzz_fuzz_imap_folder_SOURCES = tests/fuzz/fuzz-imap-folder.c imapd/imap-folder-tree.c \
+	imapd/imap-mailbox-name.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_imap_folder_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd -I$(top_srcdir)/maildir
+tests_fuzz_fuzz_imap_folder_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_imap_folder_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_imap_folder_LDADD = maildir/libmaildir.la lib/libhato.la
