@@ -11,6 +11,8 @@ static const char *const imap_capabilities[] = {
 	"IMAP4rev1",
 	"LITERAL+", /* the parser accepts {n+} */
 	"UNSELECT", /* RFC 3691 */
+	"UIDPLUS",  /* RFC 4315: APPENDUID, COPYUID, UID EXPUNGE */
+	"MOVE",     /* RFC 6851 */
 };
 
 void imap_capability_write(struct buf *out)
