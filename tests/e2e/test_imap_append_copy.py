@@ -182,6 +182,15 @@ class AppendCopyTest(unittest.TestCase):
         # The session goes on.
         self.assertEqual(m.noop()[0], "OK")
 
+    def test_keywords_disabled(self):
+        m = self.imap(env=["IMAP_KEYWORDS=0"])
+        typ, data = m.append("INBOX", "($Work)", None, MSG)
+        self.assertEqual((typ, data), ("NO", [b"Keywords are disabled (IMAP_KEYWORDS=0)."]))
+        typ, data = m.append("INBOX", "(\\Answered)", None, MSG)
+        self.assertEqual(self.appenduid(data), (UIDV, 3))
+        self.assertEqual(len(self.files(self.md, "cur")), 3)
+        self.assertFalse((self.md / "courierimapkeywords").exists())
+
     def test_quota(self):
         (self.md / "maildirsize").write_bytes(b"1000S\n       0    0\n")
         self.chown()
