@@ -11,6 +11,7 @@ static const char *const imap_capabilities[] = {
 	"IMAP4rev1",
 	"LITERAL+", /* the parser accepts {n+} */
 	"UNSELECT", /* RFC 3691 */
+	"ESEARCH",  /* RFC 4731: SEARCH RETURN (MIN MAX COUNT ALL) */
 };
 
 void imap_capability_write(struct buf *out)

@@ -28,6 +28,8 @@ static const struct imap_command_def imap_command_table[] = {
 	{ "EXPUNGE", cmd_expunge, ST_SELECTED, IMAP_CMD_UID_OK },
 	{ "FETCH", cmd_fetch, ST_SELECTED, IMAP_CMD_UID_OK | IMAP_CMD_NO_EXPUNGE },
 	{ "STORE", cmd_store, ST_SELECTED, IMAP_CMD_UID_OK | IMAP_CMD_NO_EXPUNGE },
+	/* imapsearch */
+	{ "SEARCH", cmd_search, ST_SELECTED, IMAP_CMD_UID_OK | IMAP_CMD_NO_EXPUNGE },
 };
 
 const struct imap_command_def *imap_commands_find(const char *name)
