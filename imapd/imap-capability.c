@@ -18,6 +18,7 @@ static const char *const imap_capabilities[] = {
 	"LIST-EXTENDED", /* RFC 5258 */
 	"UIDPLUS",  /* RFC 4315: APPENDUID, COPYUID, UID EXPUNGE */
 	"MOVE",     /* RFC 6851 */
+	"ESEARCH",  /* RFC 4731: SEARCH RETURN (MIN MAX COUNT ALL) */
 };
 
 void imap_capability_write(struct buf *out)

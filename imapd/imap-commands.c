@@ -41,6 +41,8 @@ static const struct imap_command_def imap_command_table[] = {
 	{ "APPEND", cmd_append, ST_ANY, 0 },
 	{ "COPY", cmd_copy, ST_SELECTED, IMAP_CMD_UID_OK },
 	{ "MOVE", cmd_move, ST_SELECTED, IMAP_CMD_UID_OK },
+	/* imapsearch */
+	{ "SEARCH", cmd_search, ST_SELECTED, IMAP_CMD_UID_OK | IMAP_CMD_NO_EXPUNGE },
 };
 
 const struct imap_command_def *imap_commands_find(const char *name)

@@ -62,5 +62,6 @@ imap_command_fn cmd_list, cmd_lsub, cmd_subscribe, cmd_unsubscribe, cmd_create, 
 	cmd_rename, cmd_status, cmd_namespace;
 /* APPEND, COPY, MOVE (cmd-append.c, cmd-copy.c). */
 imap_command_fn cmd_append, cmd_copy, cmd_move;
+imap_command_fn cmd_search;
 
 #endif

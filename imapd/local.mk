@@ -148,3 +148,22 @@ tests_fuzz_fuzz_imap_folder_LDADD = maildir/libmaildir.la lib/libhato.la
 # APPEND, COPY, MOVE (UIDPLUS)
 imapd_imapd_SOURCES += imapd/imap-target.c imapd/imap-target.h imapd/cmd-append.c \
 	imapd/cmd-copy.c
+# SEARCH (imapsearch): the search-key parser and evaluator (no I/O) and the command.
+IMAP_SEARCH_SOURCES = imapd/imap-search.h imapd/imap-search-private.h \
+	imapd/imap-search-parse.c imapd/imap-search.c imapd/imap-search-text.c
+imapd_imapd_SOURCES += $(IMAP_SEARCH_SOURCES) imapd/cmd-search.c
+check_PROGRAMS += tests/unit/check-imap-search
+TESTS += tests/unit/check-imap-search
+tests_unit_check_imap_search_SOURCES = tests/unit/check-imap-search.c $(IMAP_SEARCH_SOURCES)
+tests_unit_check_imap_search_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd \
+	-I$(top_srcdir)/maildir
+tests_unit_check_imap_search_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_imap_search_LDADD = imapd/libimapcore.la lib/libhato.la $(TEST_LIBS)
+FUZZ_TARGETS += tests/fuzz/fuzz-imap-search
+tests_fuzz_fuzz_imap_search_SOURCES = tests/fuzz/fuzz-imap-search.c $(IMAP_SEARCH_SOURCES) \
+	$(FUZZ_DRIVER)
+tests_fuzz_fuzz_imap_search_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd \
+	-I$(top_srcdir)/maildir
+tests_fuzz_fuzz_imap_search_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_imap_search_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_imap_search_LDADD = imapd/libimapcore.la lib/libhato.la

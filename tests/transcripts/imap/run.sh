@@ -25,7 +25,10 @@ for in in "$dir"/*.in; do
 	name=${in%.in}
 	base=$(basename "$name")
 	rm -rf "$tmp/Maildir"
-	cp -R "$dir/Maildir" "$tmp/Maildir"
+	# NAME.Maildir/, when present, is the fixture for NAME alone (search: varied messages).
+	maildir=$dir/Maildir
+	[ -d "$name.Maildir" ] && maildir=$name.Maildir
+	cp -R "$maildir" "$tmp/Maildir"
 	mkdir -p "$tmp/Maildir/tmp" "$tmp/Maildir/new" "$tmp/Maildir/cur"
 	find "$tmp/Maildir/cur" "$tmp/Maildir/new" -type f -exec touch -d '2023-11-20 12:34:56 UTC' {} +
 	[ -n "$run" ] && chown -R nobody "$tmp/Maildir"
