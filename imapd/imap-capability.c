@@ -11,6 +11,9 @@ static const char *const imap_capabilities[] = {
 	"IMAP4rev1",
 	"LITERAL+", /* the parser accepts {n+} */
 	"UNSELECT", /* RFC 3691 */
+	"IDLE",     /* RFC 2177 */
+	"ID",       /* RFC 2971 */
+	"ENABLE",   /* RFC 5161 */
 };
 
 void imap_capability_write(struct buf *out)

@@ -28,6 +28,9 @@ static const struct imap_command_def imap_command_table[] = {
 	{ "EXPUNGE", cmd_expunge, ST_SELECTED, IMAP_CMD_UID_OK },
 	{ "FETCH", cmd_fetch, ST_SELECTED, IMAP_CMD_UID_OK | IMAP_CMD_NO_EXPUNGE },
 	{ "STORE", cmd_store, ST_SELECTED, IMAP_CMD_UID_OK | IMAP_CMD_NO_EXPUNGE },
+	{ "IDLE", cmd_idle, ST_ANY, IMAP_CMD_NO_SYNC },
+	{ "ENABLE", cmd_enable, ST_ANY, 0 },
+	{ "ID", cmd_id, ST_ANY, 0 },
 };
 
 const struct imap_command_def *imap_commands_find(const char *name)

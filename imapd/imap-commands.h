@@ -57,5 +57,7 @@ void imap_cmd_tagged(struct imap_cmd *cmd, const char *fmt, ...)
 /* Handlers answer with exactly one tagged response (imap_cmd_tagged). */
 imap_command_fn cmd_capability, cmd_noop, cmd_logout, cmd_select, cmd_examine, cmd_close,
 	cmd_unselect, cmd_check, cmd_expunge, cmd_fetch, cmd_store;
+/* imapsvc: IDLE, ENABLE, ID */
+imap_command_fn cmd_idle, cmd_enable, cmd_id;
 
 #endif

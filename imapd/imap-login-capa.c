@@ -12,6 +12,9 @@ static const char *const implemented[] = {
 	"LITERAL+", /* RFC 7888: both parsers accept {n+} */
 	"SASL-IR",  /* RFC 4959: AUTHENTICATE's initial response, handled by imap-login */
 	"UNSELECT", /* RFC 3691 */
+	"IDLE",     /* RFC 2177 */
+	"ID",       /* RFC 2971: imap-login and imapd */
+	"ENABLE",   /* RFC 5161: imapd */
 };
 
 bool imap_login_capa_implemented(const char *name, size_t len)
@@ -84,6 +87,9 @@ void imap_login_capa_build(struct buf *out, const char *capability, const char *
 	}
 	add(&list, "SASL-IR", 7);
 	add(&list, "LITERAL+", 8);
+	/* Answered by imap-login and imapd alike (imapd: ID with its version). */
+	add(&list, "ID", 2);
+	add(&list, "ENABLE", 6);
 	if (state->starttls)
 		add(&list, "STARTTLS", 8);
 	if (state->logindisabled)
