@@ -120,8 +120,7 @@ Started on 127.0.0.1:$started. Ctrl-C stops them. Try:
   openssl s_client -connect 127.0.0.1:1110 -starttls pop3 -CAfile $etc/pop3d.pem
   gnutls-cli --port 1995 --x509cafile $etc/pop3d.pem localhost
   curl -v 'imap://127.0.0.1:1143/INBOX;UID=1' -u testuser:password --login-options AUTH=CRAM-MD5
-  curl --ssl-reqd --cacert $etc/imapd.pem --resolve localhost:1143:127.0.0.1 \
-    'imap://localhost:1143/INBOX;UID=2' -u testuser:password --login-options AUTH=PLAIN
+  curl --ssl-reqd --cacert $etc/imapd.pem --resolve localhost:1143:127.0.0.1 'imap://localhost:1143/INBOX;UID=2' -u testuser:password --login-options AUTH=PLAIN
   curl -k 'imaps://127.0.0.1:1993/INBOX;UID=3' -u testuser:password
   openssl s_client -connect 127.0.0.1:1143 -starttls imap -CAfile $etc/imapd.pem
   python3 -c 'import imaplib; m = imaplib.IMAP4("127.0.0.1", 1143); m.login("testuser", "password"); print(m.select("INBOX"))'
