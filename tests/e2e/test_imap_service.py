@@ -254,7 +254,11 @@ def chain_stop(cls):
         t.wait(timeout=15)
     cls.authd.stop()
     cls.log.close()
+    log = (cls.dir / "server.log").read_bytes().decode(errors="replace")
     shutil.rmtree(cls.dir, ignore_errors=True)
+    # With HATO_BUILD=build-asan every program's report lands in this log.
+    if re.search(r"AddressSanitizer|LeakSanitizer|runtime error", log):
+        raise AssertionError("sanitizer report in the server log:\n" + log[-4000:])
 
 
 @unittest.skipUnless(os.geteuid() == 0, "the IMAP service test runs as root, as in production")
