@@ -19,6 +19,9 @@ static const char *const imap_capabilities[] = {
 	"UIDPLUS",  /* RFC 4315: APPENDUID, COPYUID, UID EXPUNGE */
 	"MOVE",     /* RFC 6851 */
 	"ESEARCH",  /* RFC 4731: SEARCH RETURN (MIN MAX COUNT ALL) */
+	"IDLE",     /* RFC 2177 */
+	"ID",       /* RFC 2971 */
+	"ENABLE",   /* RFC 5161 */
 };
 
 void imap_capability_write(struct buf *out)

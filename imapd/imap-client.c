@@ -3,6 +3,7 @@
 #include "imap-client.h"
 #include "imap-capability.h"
 #include "imap-commands.h"
+#include "imap-idle.h"
 #include "imap-mailbox.h"
 #include "imap-parser.h"
 #include "arena.h"
@@ -95,9 +96,13 @@ static void handle_input(struct imap_client *client, const char *in, size_t len)
 	size_t pos = 0, used;
 
 	while (pos < len && client->state != IMAP_STATE_LOGOUT && !client->out_failed) {
-		enum imap_parse_result r = imap_parser_feed(client->parser, in + pos, len - pos,
-							    &used);
+		enum imap_parse_result r;
 
+		if (client->idle != NULL) {
+			pos += imap_idle_input(client, in + pos, len - pos);
+			continue;
+		}
+		r = imap_parser_feed(client->parser, in + pos, len - pos, &used);
 		pos += used;
 		switch (r) {
 		case IMAP_PARSE_NEED_MORE:
@@ -147,7 +152,15 @@ enum imap_client_end imap_client_run(const struct imap_client_settings *set,
 	while (client.state != IMAP_STATE_LOGOUT) {
 		if (imap_client_flush(&client) < 0)
 			break;
-		n = read_timeout(fd, in, sizeof(in), set->idle_timeout_ms);
+		if (client.idle != NULL) {
+			int r = imap_idle_wait(&client, fd);
+
+			if (r < 0)
+				break;
+			n = r == 0 ? -2 : read_timeout(fd, in, sizeof(in), set->idle_timeout_ms);
+		} else {
+			n = read_timeout(fd, in, sizeof(in), set->idle_timeout_ms);
+		}
 		if (n == 0 && fd != set->in_fd) {
 			fd = set->in_fd; /* the bytes handed on by imap-login are done */
 			continue;
@@ -167,6 +180,7 @@ enum imap_client_end imap_client_run(const struct imap_client_settings *set,
 		end = IMAP_CLIENT_LOGOUT;
 	(void)imap_client_flush(&client);
 	*counters_r = client.counters;
+	imap_idle_free(&client);
 	imap_mailbox_free(&client.mailbox);
 	imap_parser_free(&client.parser);
 	arena_free(client.arena);

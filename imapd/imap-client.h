@@ -9,6 +9,7 @@
 #include "buf.h"
 
 struct arena;
+struct imap_idle;
 struct imap_mailbox;
 struct imap_parser;
 
@@ -32,6 +33,8 @@ struct imap_client_settings {
 	int idle_timeout_ms; /* IMAP_IDLE_TIMEOUT semantics: the wait for the next command */
 	bool keywords;       /* IMAP_KEYWORDS != 0: PERMANENTFLAGS with \* */
 	bool preauth;        /* send "* PREAUTH" first (transcripts, standalone use) */
+	int idle_poll_ms;    /* IMAP_IDLE_TIMEOUT: folder re-read interval during IDLE */
+	bool notify_poll;    /* HATO_IMAPD_NOTIFY_POLL=1: IDLE without inotify (tests) */
 };
 
 struct imap_client_counters {
@@ -49,6 +52,7 @@ struct imap_client {
 	bool out_failed;
 	bool disconnect; /* LOGOUT state reached by a fatal error, not by the LOGOUT command */
 	struct imap_client_counters counters;
+	struct imap_idle *idle; /* non-NULL while IDLE runs (imap-idle.h) */
 };
 
 /* Run a session on set->in_fd / set->out_fd until LOGOUT, timeout, disconnection or a fatal

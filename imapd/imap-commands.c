@@ -43,6 +43,9 @@ static const struct imap_command_def imap_command_table[] = {
 	{ "MOVE", cmd_move, ST_SELECTED, IMAP_CMD_UID_OK },
 	/* imapsearch */
 	{ "SEARCH", cmd_search, ST_SELECTED, IMAP_CMD_UID_OK | IMAP_CMD_NO_EXPUNGE },
+	{ "IDLE", cmd_idle, ST_ANY, IMAP_CMD_NO_SYNC },
+	{ "ENABLE", cmd_enable, ST_ANY, 0 },
+	{ "ID", cmd_id, ST_ANY, 0 },
 };
 
 const struct imap_command_def *imap_commands_find(const char *name)

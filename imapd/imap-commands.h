@@ -63,5 +63,7 @@ imap_command_fn cmd_list, cmd_lsub, cmd_subscribe, cmd_unsubscribe, cmd_create, 
 /* APPEND, COPY, MOVE (cmd-append.c, cmd-copy.c). */
 imap_command_fn cmd_append, cmd_copy, cmd_move;
 imap_command_fn cmd_search;
+/* imapsvc: IDLE, ENABLE, ID */
+imap_command_fn cmd_idle, cmd_enable, cmd_id;
 
 #endif

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
-/* What Hato's imapd implements today (keep in step with imapd's CAPABILITY): SORT, THREAD=,
- * QUOTA, ACL, IDLE, UIDPLUS ... join this table when their commands land. */
+/* What Hato's imapd implements today (keep in step with imapd/imap-capability.c): SORT,
+ * THREAD=, QUOTA, ACL ... join this table when their commands land. */
 static const char *const implemented[] = {
 	"IMAP4rev1",
 	"LITERAL+", /* RFC 7888: both parsers accept {n+} */
@@ -14,6 +14,14 @@ static const char *const implemented[] = {
 	"UNSELECT", /* RFC 3691 */
 	"UIDPLUS",  /* RFC 4315: imapd's APPENDUID, COPYUID, UID EXPUNGE */
 	"MOVE",     /* RFC 6851 */
+	"IDLE",     /* RFC 2177 */
+	"ID",       /* RFC 2971: imap-login and imapd */
+	"ENABLE",   /* RFC 5161: imapd */
+	"CHILDREN",
+	"NAMESPACE",
+	"SPECIAL-USE",
+	"LIST-EXTENDED",
+	"ESEARCH",
 };
 
 bool imap_login_capa_implemented(const char *name, size_t len)
@@ -86,6 +94,9 @@ void imap_login_capa_build(struct buf *out, const char *capability, const char *
 	}
 	add(&list, "SASL-IR", 7);
 	add(&list, "LITERAL+", 8);
+	/* Answered by imap-login and imapd alike (imapd: ID with its version). */
+	add(&list, "ID", 2);
+	add(&list, "ENABLE", 6);
 	if (state->starttls)
 		add(&list, "STARTTLS", 8);
 	if (state->logindisabled)

@@ -66,6 +66,9 @@ int main(int argc, char **argv)
 	/* IMAP_IDLE_TIMEOUT is Courier's IDLE poll interval; the wait for a command is 30 min. */
 	set.idle_timeout_ms =
 		(int)env_long("HATO_IMAPD_TIMEOUT", 1, 86400, IMAPD_DEFAULT_IDLE_SECONDS) * 1000;
+	/* Courier: seconds between folder re-reads in IDLE; inotify wakes earlier. */
+	set.idle_poll_ms = (int)env_long("IMAP_IDLE_TIMEOUT", 1, 3600, 60) * 1000;
+	set.notify_poll = env_long("HATO_IMAPD_NOTIFY_POLL", 0, 1, 0) == 1;
 	set.keywords = env_long("IMAP_KEYWORDS", 0, 2, 1) != 0;
 	end = imap_client_run(&set, &counters);
 	if (set.pipelined_fd >= 0)

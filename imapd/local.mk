@@ -167,3 +167,6 @@ tests_fuzz_fuzz_imap_search_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd \
 tests_fuzz_fuzz_imap_search_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_imap_search_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_imap_search_LDADD = imapd/libimapcore.la lib/libhato.la
+# imapsvc: IDLE, ENABLE, ID
+imapd_imapd_SOURCES += imapd/imap-idle.c imapd/imap-idle.h imapd/cmd-idle.c imapd/cmd-enable.c \
+	imapd/cmd-id.c

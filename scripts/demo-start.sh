@@ -70,6 +70,11 @@ export HATO_AUTHDAEMONRC="$etc/authdaemonrc.demo"
 export POP3AUTH="CRAM-MD5 CRAM-SHA1 CRAM-SHA256 SCRAM-SHA-256"
 export POP3AUTH_TLS="PLAIN LOGIN CRAM-MD5 CRAM-SHA1 CRAM-SHA256 SCRAM-SHA-256"
 export POP3_APOP=1
+# imapd's variables as in the sample etc/imapd (the seed's list plus SCRAM): imap-login advertises
+# what imapd implements and logs the rest once per connection.
+export IMAP_CAPABILITY="IMAP4rev1 UIDPLUS CHILDREN NAMESPACE THREAD=ORDEREDSUBJECT THREAD=REFERENCES SORT QUOTA AUTH=CRAM-MD5 AUTH=CRAM-SHA1 AUTH=CRAM-SHA256 AUTH=SCRAM-SHA-256 IDLE"
+export IMAP_CAPABILITY_TLS="$IMAP_CAPABILITY AUTH=PLAIN AUTH=LOGIN"
+export IMAP_IDLE_TIMEOUT=60
 export TLS_TICKET_KEYFILE="$run/tls-ticket.key"
 mkdir -p "$run/empty"
 export HATO_LOGIN_EMPTYDIR="$run/empty"
@@ -114,5 +119,10 @@ Started on 127.0.0.1:$started. Ctrl-C stops them. Try:
   curl -k pop3s://127.0.0.1:1995/1 -u testuser:password
   openssl s_client -connect 127.0.0.1:1110 -starttls pop3 -CAfile $etc/pop3d.pem
   gnutls-cli --port 1995 --x509cafile $etc/pop3d.pem localhost
+  curl -v 'imap://127.0.0.1:1143/INBOX;UID=1' -u testuser:password --login-options AUTH=CRAM-MD5
+  curl --ssl-reqd --cacert $etc/imapd.pem --resolve localhost:1143:127.0.0.1 'imap://localhost:1143/INBOX;UID=2' -u testuser:password --login-options AUTH=PLAIN
+  curl -k 'imaps://127.0.0.1:1993/INBOX;UID=3' -u testuser:password
+  openssl s_client -connect 127.0.0.1:1143 -starttls imap -CAfile $etc/imapd.pem
+  python3 -c 'import imaplib; m = imaplib.IMAP4("127.0.0.1", 1143); m.login("testuser", "password"); print(m.select("INBOX"))'
 TXT
 wait

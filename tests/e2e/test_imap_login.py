@@ -42,10 +42,10 @@ exec cat
 
 CAPABILITY = "IMAP4rev1 SORT AUTH=CRAM-MD5 IDLE THREAD=REFERENCES"
 CAPABILITY_TLS = CAPABILITY + " AUTH=PLAIN AUTH=SCRAM-SHA-256"
-GREETING = (b"* OK [CAPABILITY IMAP4rev1 AUTH=CRAM-MD5 SASL-IR LITERAL+ STARTTLS] "
+GREETING = (b"* OK [CAPABILITY IMAP4rev1 AUTH=CRAM-MD5 IDLE SASL-IR LITERAL+ ID ENABLE STARTTLS] "
             b"Hato IMAP ready.\r\n")
-GREETING_TLS = (b"* OK [CAPABILITY IMAP4rev1 AUTH=CRAM-MD5 AUTH=PLAIN AUTH=SCRAM-SHA-256 SASL-IR "
-                b"LITERAL+] Hato IMAP ready.\r\n")
+GREETING_TLS = (b"* OK [CAPABILITY IMAP4rev1 AUTH=CRAM-MD5 IDLE AUTH=PLAIN AUTH=SCRAM-SHA-256 SASL-IR "
+                b"LITERAL+ ID ENABLE] Hato IMAP ready.\r\n")
 PLAIN_ALICE = base64.b64encode(b"\0alice\0secret")
 
 
@@ -223,17 +223,17 @@ class ImapLoginTests(unittest.TestCase):
         m = self.imap()
         self.assertEqual(m.welcome, GREETING.rstrip(b"\r\n"))
         typ, data = m.capability()
-        self.assertEqual(data, [b"IMAP4rev1 AUTH=CRAM-MD5 SASL-IR LITERAL+ STARTTLS"])
+        self.assertEqual(data, [b"IMAP4rev1 AUTH=CRAM-MD5 IDLE SASL-IR LITERAL+ ID ENABLE STARTTLS"])
         m.starttls(tls_context())
         typ, data = m.capability()
-        self.assertEqual(data, [b"IMAP4rev1 AUTH=CRAM-MD5 AUTH=PLAIN AUTH=SCRAM-SHA-256 SASL-IR "
-                                b"LITERAL+"])
+        self.assertEqual(data, [b"IMAP4rev1 AUTH=CRAM-MD5 IDLE AUTH=PLAIN AUTH=SCRAM-SHA-256 SASL-IR "
+                                b"LITERAL+ ID ENABLE"])
         # PLAIN inside TLS through imaplib (no initial response: empty challenge first).
         typ, data = m.authenticate("PLAIN", lambda _: b"\0alice\0secret")
         self.assertEqual((typ, data), ("OK", [b"LOGIN Ok."]))
         self.assertEqual(m.readline(), self.proof(tls="1"))
         m.shutdown()
-        self.assertIn("IMAP_CAPABILITY: not advertised (not implemented yet): SORT IDLE "
+        self.assertIn("IMAP_CAPABILITY: not advertised (not implemented yet): SORT "
                       "THREAD=REFERENCES", self.stderr())
 
     def test_login_ok_and_log_line(self):
@@ -317,7 +317,7 @@ class ImapLoginTests(unittest.TestCase):
 
     def test_logindisabled_with_tls_required(self):
         m = self.imap(self.req_port)
-        self.assertEqual(m.welcome, b"* OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+ STARTTLS "
+        self.assertEqual(m.welcome, b"* OK [CAPABILITY IMAP4rev1 IDLE SASL-IR LITERAL+ ID ENABLE STARTTLS "
                                     b"LOGINDISABLED] Hato IMAP ready.")
         with self.assertRaises(imaplib.IMAP4.error) as cm:
             m.login("alice", "secret")
