@@ -121,7 +121,7 @@ class ImapClients(unittest.TestCase):
                            input=b"a CAPABILITY\nb LOGIN testuser password\nc SELECT INBOX\n"
                                  b"d LOGOUT\n", capture_output=True, timeout=60)
         out = r.stdout
-        self.assertIn(b"* CAPABILITY IMAP4rev1 AUTH=CRAM-MD5 AUTH=CRAM-SHA1 AUTH=CRAM-SHA256 "
+        self.assertIn(b"* CAPABILITY IMAP4rev1 UIDPLUS CHILDREN NAMESPACE AUTH=CRAM-MD5 AUTH=CRAM-SHA1 AUTH=CRAM-SHA256 "
                       b"IDLE AUTH=PLAIN AUTH=LOGIN SASL-IR LITERAL+ ID ENABLE\r\n", out)
         self.assertIn(b"b OK LOGIN Ok.\r\n", out)
         self.assertIn(b"* 2 EXISTS\r\n", out)

@@ -163,14 +163,20 @@ done:
 	imap_login_session_free(&s);
 }
 
-#define CAPA0 "IMAP4rev1 AUTH=CRAM-MD5 AUTH=CRAM-SHA1 AUTH=CRAM-SHA256 IDLE SASL-IR LITERAL+ ID ENABLE"
-#define CAPA0_TLS "IMAP4rev1 AUTH=CRAM-MD5 AUTH=CRAM-SHA1 AUTH=CRAM-SHA256 IDLE AUTH=PLAIN " \
-		  "AUTH=LOGIN SASL-IR LITERAL+ ID ENABLE"
+#define CAPA0                                                                                  \
+	"IMAP4rev1 UIDPLUS CHILDREN NAMESPACE AUTH=CRAM-MD5 AUTH=CRAM-SHA1 AUTH=CRAM-SHA256 IDLE " \
+	"SASL-IR LITERAL+ ID ENABLE"
+#define CAPA0_TLS                                                                              \
+	"IMAP4rev1 UIDPLUS CHILDREN NAMESPACE AUTH=CRAM-MD5 AUTH=CRAM-SHA1 AUTH=CRAM-SHA256 IDLE " \
+	"AUTH=PLAIN AUTH=LOGIN SASL-IR LITERAL+ ID ENABLE"
 #define HELLO0 "* OK [CAPABILITY " CAPA0 " STARTTLS] Hato IMAP ready.\r\n"
-#define HELLO1 "* OK [CAPABILITY IMAP4rev1 IDLE SASL-IR LITERAL+ ID ENABLE STARTTLS LOGINDISABLED] " \
-	       "Hato IMAP ready.\r\n"
+#define HELLO1                                                                              \
+	"* OK [CAPABILITY IMAP4rev1 UIDPLUS CHILDREN NAMESPACE IDLE SASL-IR LITERAL+ ID ENABLE " \
+	"STARTTLS LOGINDISABLED] Hato IMAP ready.\r\n"
 #define HELLO2 "* OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+ ID ENABLE] Hato IMAP ready.\r\n"
-#define HELLO3 "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN UNSELECT SASL-IR LITERAL+ ID ENABLE] Hato IMAP ready.\r\n"
+#define HELLO3                                                                     \
+	"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN UNSELECT SASL-IR LITERAL+ ID ENABLE] " \
+	"Hato IMAP ready.\r\n"
 #define STARTTLS_OK "a OK Begin SSL/TLS negotiation now.\r\n{TLS}"
 #define FAILED(tag) tag " NO [AUTHENTICATIONFAILED] Login failed.\r\n"
 
@@ -228,7 +234,8 @@ static const struct {
 	       "d CAPABILITY\r\ne LOGIN bob secret\r\n", NULL },
 	  HELLO1 "a NO [PRIVACYREQUIRED] STARTTLS required\r\n"
 	  "b NO [PRIVACYREQUIRED] STARTTLS required\r\nc OK Begin SSL/TLS negotiation now.\r\n{TLS}"
-	  "* CAPABILITY IMAP4rev1 AUTH=CRAM-MD5 AUTH=CRAM-SHA1 AUTH=CRAM-SHA256 IDLE AUTH=PLAIN SASL-IR "
+	  "* CAPABILITY IMAP4rev1 UIDPLUS CHILDREN NAMESPACE AUTH=CRAM-MD5 AUTH=CRAM-SHA1 "
+	  "AUTH=CRAM-SHA256 IDLE AUTH=PLAIN SASL-IR "
 	  "LITERAL+ ID ENABLE\r\nd OK CAPABILITY completed\r\n"
 	  "{LOGIN bob secret}e OK LOGIN Ok.\r\n{OK rest=}" },
 	/* AUTHENTICATE: mechanisms not advertised now are refused; SASL-IR; "=" is empty. */
@@ -362,8 +369,8 @@ START_TEST(test_capa_table)
 	struct buf b = BUF_INIT;
 
 	imap_login_capa_dropped(&b, SEED " ACL ACL2=UNION");
-	ck_assert_str_eq(buf_cstr(&b), "UIDPLUS CHILDREN NAMESPACE THREAD=ORDEREDSUBJECT "
-				       "THREAD=REFERENCES SORT QUOTA ACL ACL2=UNION");
+	ck_assert_str_eq(buf_cstr(&b), "THREAD=ORDEREDSUBJECT THREAD=REFERENCES SORT QUOTA ACL "
+				       "ACL2=UNION");
 	buf_reset(&b);
 	imap_login_capa_dropped(&b, NULL);
 	ck_assert_str_eq(buf_cstr(&b), "");
