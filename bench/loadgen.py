@@ -25,7 +25,6 @@ import socketserver
 import statistics
 import subprocess
 import sys
-import threading
 import time
 
 HOST = "127.0.0.1"
@@ -255,8 +254,7 @@ def conn_cycle(server, args):
 def conn_worker(server, args, start_at, end_at, q):
     n = err = 0
     last = ""
-    while time.time() < start_at:
-        time.sleep(0.001)
+    start_at, end_at = wait_start(start_at, end_at)
     while time.time() < end_at:
         try:
             conn_cycle(server, args)
@@ -267,14 +265,40 @@ def conn_worker(server, args, start_at, end_at, q):
     q.put((n, err, last))
 
 
+def wait_start(ready, go):
+    """Tells the parent this worker exists, then waits for the common start time: forking 16
+    workers can take seconds on a loaded machine and must not eat into the sample."""
+    ready.put(1)
+    go.wait()
+    return go.start, go.start + go.duration
+
+
+class Go:
+    def __init__(self, duration):
+        self.event = multiprocessing.Event()
+        self.value = multiprocessing.Value("d", 0.0)
+        self.duration = duration
+
+    def wait(self):
+        self.event.wait()
+
+    @property
+    def start(self):
+        return self.value.value
+
+
 def run_parallel(target, server, args, conc, duration):
     q = multiprocessing.Queue()
-    start_at = time.time() + 0.3
-    end_at = start_at + duration
-    procs = [multiprocessing.Process(target=target, args=(server, args, start_at, end_at, q))
+    ready = multiprocessing.Queue()
+    go = Go(duration)
+    procs = [multiprocessing.Process(target=target, args=(server, args, ready, go, q))
              for _ in range(conc)]
     for p in procs:
         p.start()
+    for _ in procs:
+        ready.get()
+    go.value.value = time.time() + 0.05
+    go.event.set()
     res = [q.get() for _ in procs]
     for p in procs:
         p.join()
@@ -394,8 +418,7 @@ def m_search(server, args):
 def pop3_worker(server, args, start_at, end_at, q):
     n = err = 0
     last = ""
-    while time.time() < start_at:
-        time.sleep(0.001)
+    start_at, end_at = wait_start(start_at, end_at)
     while time.time() < end_at:
         try:
             p = Pop3(server["pop3"])
@@ -580,16 +603,16 @@ class TrivialHandler(socketserver.StreamRequestHandler):
             elif cmd in (b"SELECT", b"EXAMINE"):
                 w.write(b"* 1000 EXISTS\r\n" + tag + b" OK [READ-WRITE] done\r\n")
             elif cmd == b"FETCH":
-                out = []
-                for i in range(1000):
-                    out.append(b"* %d FETCH (BODY[] {%d}\r\n" % (i + 1, len(self.BODY)))
-                    out.append(self.BODY + b")\r\n")
-                w.write(b"".join(out) + tag + b" OK done\r\n")
+                w.write(FETCH_REPLY + tag + b" OK done\r\n")
             elif cmd == b"LOGOUT":
                 w.write(b"* BYE bye\r\n" + tag + b" OK done\r\n")
                 return
             else:
                 w.write(tag + b" OK done\r\n")
+
+
+FETCH_REPLY = b"".join(b"* %d FETCH (BODY[] {%d}\r\n" % (i + 1, len(TrivialHandler.BODY))
+                      + TrivialHandler.BODY + b")\r\n" for i in range(1000))
 
 
 class TrivialServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
@@ -606,8 +629,15 @@ def cmd_ceiling(args):
     with socket.socket() as s:
         s.bind((HOST, 0))
         port = s.getsockname()[1]
-    srv = TrivialServer((HOST, port), TrivialHandler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    # The trivial server runs in its own process: it must not share the driver's interpreter.
+    srv = multiprocessing.Process(target=cmd_trivial_server, args=(argparse.Namespace(port=port),),
+                                  daemon=True)
+    srv.start()
+    for _ in range(200):
+        with socket.socket() as probe:
+            if probe.connect_ex((HOST, port)) == 0:
+                break
+        time.sleep(0.05)
     server = {"name": "trivial", "imap": port, "mech": "CRAM-MD5"}
     args.user, args.password = "u", "p"
     res = {}
@@ -616,7 +646,8 @@ def cmd_ceiling(args):
                                                         args.duration)[0], 1)
     args.fetch_count = 1000
     res["body_peek_MBps"] = round(m_body_peek(server, args)[0], 1)
-    srv.shutdown()
+    srv.terminate()
+    srv.join()
     json.dump(res, sys.stdout)
     print()
 

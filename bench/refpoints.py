@@ -67,6 +67,38 @@ def page_cache_read(mb):
         os.unlink(path)
 
 
+def loopback_tcp(mb):
+    """One TCP stream over 127.0.0.1, 1 MB writes and reads: the ceiling of every MB/s figure."""
+    import socket
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            c = socket.create_connection(ls.getsockname())
+            chunk = b"x" * (1 << 20)
+            for _ in range(mb):
+                c.sendall(chunk)
+            c.close()
+        finally:
+            os._exit(0)
+    s, _ = ls.accept()
+    buf = bytearray(1 << 20)
+    n = 0
+    t0 = time.perf_counter()
+    while True:
+        k = s.recv_into(buf)
+        if not k:
+            break
+        n += k
+    dt = time.perf_counter() - t0
+    s.close()
+    ls.close()
+    os.waitpid(pid, 0)
+    return round(n / dt / 1e6, 1)
+
+
 def pkg_version(name, root=None):
     pre = "chroot %s " % root if root else ""
     return sh(pre + "dpkg-query -W -f='${Version}' %s 2>/dev/null" % name) or None
@@ -102,6 +134,7 @@ def main():
             "fork_exec_per_s": round(fork_exec_rate(secs), 1),
             "aes128gcm_MBps_1core": aes_gcm(1 if a.quick else 3),
             "pagecache_read_MBps": round(page_cache_read(64 if a.quick else 256), 1),
+            "loopback_tcp_MBps": loopback_tcp(32 if a.quick else 128),
         },
     }
     print(json.dumps(out, indent=1))
