@@ -136,8 +136,9 @@ class Imap(Conn):
         tagged, lines, lit = self.response(tag)
         status = tagged.split(b" ", 2)[1] if b" " in tagged else b""
         if need_ok and status != b"OK":
-            raise NotSupported("%s -> %s" % (text.split(" ")[0],
-                                              tagged.decode(errors="replace").strip()))
+            words = text.split(" ")
+            verb = " ".join(words[:2]) if words[0] == "UID" else words[0]
+            raise NotSupported("%s -> %s" % (verb, tagged.decode(errors="replace").strip()))
         return tagged, lines, lit
 
     def login(self, user, password, mech):
