@@ -461,6 +461,71 @@ def m_pop3_retr(server, args):
     return total / dt / 1e6, {"bytes": total}
 
 
+def mixed_worker(server, args, ready, go, q):
+    """One of the mixed-load clients: a held session doing a fixed, seeded mix of reads."""
+    import random
+    rnd = random.Random(os.getpid())
+    n = err = 0
+    last = ""
+    lat = []
+    try:
+        c = session(server, args, select=False)
+        exists = select_exists(c)
+    except Exception as e:  # noqa: BLE001
+        ready.put(1)
+        q.put((0, 1, str(e)[:200], []))
+        return
+    start_at, end_at = wait_start(ready, go)
+    while time.time() < end_at:
+        k = rnd.randrange(10)
+        i = rnd.randint(1, max(exists, 1))
+        if k < 4:
+            text = "FETCH %d (FLAGS UID)" % i
+        elif k < 6:
+            text = "FETCH %d BODY.PEEK[]" % i
+        elif k < 8:
+            text = "FETCH %d:%d (ENVELOPE)" % (max(1, exists - 49), exists)
+        else:
+            text = "NOOP"
+        try:
+            t0 = time.perf_counter()
+            c.cmd(text)
+            lat.append(time.perf_counter() - t0)
+            n += 1
+        except Exception as e:  # noqa: BLE001
+            err += 1
+            last = str(e)[:200]
+            if isinstance(e, (EOFError, OSError)):
+                break
+    c.logout()
+    q.put((n, err, last, lat))
+
+
+def m_mixed(server, args):
+    q = multiprocessing.Queue()
+    ready = multiprocessing.Queue()
+    go = Go(args.duration)
+    procs = [multiprocessing.Process(target=mixed_worker, args=(server, args, ready, go, q))
+             for _ in range(args.mixed_clients)]
+    for p in procs:
+        p.start()
+    for _ in procs:
+        ready.get()
+    go.value.value = time.time() + 0.05
+    go.event.set()
+    res = [q.get() for _ in procs]
+    for p in procs:
+        p.join()
+    n = sum(r[0] for r in res)
+    if n == 0:
+        raise NotSupported("no command completed: " + next((r[2] for r in res if r[2]), "?"))
+    lat = sorted(x for r in res for x in r[3])
+    note = {"errors": sum(r[1] for r in res),
+            "p50_ms": round(lat[len(lat) // 2] * 1000, 1),
+            "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000, 1)}
+    return n / args.duration, note
+
+
 def rss_delta(server, args, select):
     root = root_pid(server)
     time.sleep(0.2)
@@ -504,6 +569,8 @@ METRICS = [
     ("search_subject", 'UID SEARCH SUBJECT "meeting"', "ms", "lower", m_search),
     ("pop3_rate", "POP3 USER/PASS+STAT+UIDL+QUIT, 1 client", "sess/s", "higher", m_pop3_rate),
     ("pop3_retr", "POP3 RETR newest N", "MB/s", "higher", m_pop3_retr),
+    ("mixed_64", "mixed read load, 64 held sessions (FETCH FLAGS/BODY/ENVELOPE, NOOP)",
+     "cmd/s", "higher", m_mixed),
     ("rss_selected", "RSS per idle selected session (process-tree delta)", "KB", "lower",
      m_rss_selected),
     ("rss_preauth", "RSS per idle pre-auth connection (process-tree delta)", "KB", "lower",
@@ -561,7 +628,8 @@ def cmd_run(args):
                           file=sys.stderr, flush=True)
     out = {"servers": [{k: v for k, v in s.items() if k != "pidfile"} for s in servers],
            "rounds": args.rounds, "duration_s": args.duration, "fetch_count": args.fetch_count,
-           "rss_sessions": args.rss_sessions, "metrics": []}
+           "rss_sessions": args.rss_sessions, "mixed_clients": args.mixed_clients,
+           "metrics": []}
     for name, label, unit, better, fn in metrics:
         row = {"name": name, "label": label, "unit": unit, "better": better, "values": {}}
         for s in servers:
@@ -665,6 +733,7 @@ def main():
     r.add_argument("--fetch-count", type=int, default=1000,
                    help="messages for BODY.PEEK[] and RETR")
     r.add_argument("--rss-sessions", type=int, default=8)
+    r.add_argument("--mixed-clients", type=int, default=64)
     r.add_argument("--cold-cmd", help="shell command that deletes every server's indexes")
     r.add_argument("--metrics", help="comma-separated subset of metric names")
     r.add_argument("--json", required=True)

@@ -3,6 +3,7 @@
 #
 #   bench/run.sh [--smoke] [--messages N] [--rounds R] [--duration S] [--fetch-count N]
 #                [--build DIR] [--servers hato,dovecot,courier] [--no-setup] [--out DIR]
+#                [--metrics name,name] [--mixed-clients N]
 #
 # From a fresh Debian 12 machine, as root: installs what it needs with apt-get, builds Hato in
 # its own build dir (default build-bench/), sets up Courier-IMAP (host packages) and Dovecot
@@ -16,7 +17,7 @@ set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 SRC=$(dirname "$BENCH")
 SMOKE=0; N=10000; ROUNDS=3; DURATION=3; FETCH=1000; BUILD="$SRC/build-bench"; SERVERS=""
-SETUP=1; OUT="$BENCH/results"; RSS_SESSIONS=8
+SETUP=1; OUT="$BENCH/results"; RSS_SESSIONS=8; METRICS=""; MIXED=64
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--smoke) SMOKE=1; shift;;
@@ -28,14 +29,16 @@ while [ $# -gt 0 ]; do
 	--servers) SERVERS=$2; shift 2;;
 	--no-setup) SETUP=0; shift;;
 	--out) OUT=$2; shift 2;;
-	-h|--help) sed -n '2,15p' "$0"; exit 0;;
+	--metrics) METRICS=$2; shift 2;;
+	--mixed-clients) MIXED=$2; shift 2;;
+	-h|--help) sed -n '2,16p' "$0"; exit 0;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2;;
 	esac
 done
 [ "$(id -u)" = 0 ] || { echo "run.sh: run as root (it installs packages and starts servers)" >&2; exit 1; }
 
 if [ "$SMOKE" = 1 ]; then
-	N=${SMOKE_MESSAGES:-200}; ROUNDS=1; DURATION=0.5; FETCH=50; RSS_SESSIONS=2
+	N=${SMOKE_MESSAGES:-200}; ROUNDS=1; DURATION=0.5; FETCH=50; RSS_SESSIONS=2; MIXED=4
 	# Keep the smoke run away from a real benchmark's mail store.
 	export STATE_DIR=${STATE_DIR:-/tmp/hato-bench-smoke}
 	export MAIL_ROOT=$STATE_DIR/mail CORPUS_ROOT=$STATE_DIR/corpus
@@ -163,6 +166,7 @@ mkdir -p "$OUT"
 stamp=$(date -u +%Y-%m-%d)
 base="$OUT/$stamp-$N"
 [ "$SMOKE" = 1 ] && base="$OUT/smoke"
+[ -n "$METRICS" ] && base="$base-part"
 tmp=$(mktemp -d)
 say "reference points (fork+exec, AES-GCM, page cache)"
 python3 "$BENCH/refpoints.py" --servers "$SERVERS" --dovecot-root "$DOVECOT_ROOT" \
@@ -173,7 +177,7 @@ say "measuring: $SERVERS, $ROUNDS rounds, $DURATION s samples, $N messages"
 start=$(date +%s)
 python3 "$BENCH/loadgen.py" run "${SPEC[@]}" --user testuser --password password \
 	--rounds "$ROUNDS" --duration "$DURATION" --fetch-count "$FETCH" \
-	--rss-sessions "$RSS_SESSIONS" \
+	--rss-sessions "$RSS_SESSIONS" --mixed-clients "$MIXED" ${METRICS:+--metrics "$METRICS"} \
 	--cold-cmd "$BENCH/servers/reset-mail.sh --indexes-only" --json "$tmp/metrics.json"
 python3 "$BENCH/report.py" --machine "$tmp/machine.json" --ceiling "$tmp/ceiling.json" \
 	--metrics "$tmp/metrics.json" --messages "$N" --elapsed $(( $(date +%s) - start )) \
