@@ -96,8 +96,8 @@ def main():
     md.append("| page-cache read | %s MB/s |" % fmt(r["pagecache_read_MBps"]))
     md.append("| one TCP stream over 127.0.0.1 (Python, 1 MB writes) | %s MB/s |"
               % fmt(r.get("loopback_tcp_MBps")))
-    md.append("| driver ceiling (trivial in-process server): conn/s 1 / 16 clients, "
-              "BODY.PEEK[] MB/s | %s / %s / %s |" % (ceiling.get("conn_rate_1"),
+    md.append("| driver against a do-nothing server (Python threads; a lower bound of the driver's "
+              "ceiling): conn/s 1 / 16 clients, BODY.PEEK[] MB/s | %s / %s / %s |" % (ceiling.get("conn_rate_1"),
                                                      ceiling.get("conn_rate_16"),
                                                      ceiling.get("body_peek_MBps")))
     for k, v in machine["versions"].items():
