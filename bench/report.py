@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Turns bench/ measurements into bench/results/<date>-<N>.{md,json}: one table per run, medians
+of the rounds, with Hato/Dovecot and Hato/Courier ratios (value over value, whatever the unit:
+read the "better" column to know which way is good)."""
+import argparse
+import datetime
+import json
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    if abs(v) >= 100:
+        return "%.0f" % v
+    if abs(v) >= 10:
+        return "%.1f" % v
+    return "%.2f" % v
+
+
+def cell(vals, name):
+    v = vals.get(name)
+    if v is None:
+        return "not run", None
+    if "na" in v:
+        return "n/a (%s)" % v["na"].replace("|", "/"), None
+    return fmt(v["median"]), v["median"]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--machine", required=True)
+    ap.add_argument("--ceiling", required=True)
+    ap.add_argument("--metrics", required=True)
+    ap.add_argument("--messages", type=int, required=True)
+    ap.add_argument("--elapsed", type=int, default=0)
+    ap.add_argument("--json", required=True)
+    ap.add_argument("--md", required=True)
+    a = ap.parse_args()
+    machine = json.load(open(a.machine))
+    ceiling = json.load(open(a.ceiling))
+    res = json.load(open(a.metrics))
+    names = [s["name"] for s in res["servers"]]
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    full = {"date": now, "messages": a.messages, "elapsed_s": a.elapsed, "machine": machine,
+            "driver_ceiling": ceiling, **res}
+    with open(a.json, "w") as f:
+        json.dump(full, f, indent=1)
+    cols = ["Hato", "Dovecot", "Courier"]
+    md = ["# Hato benchmark, %s, %d messages in INBOX" % (now, a.messages), ""]
+    md.append("Medians of %d interleaved rounds; rates sampled for %s s each; BODY.PEEK[] and "
+              "RETR over the newest %d messages; RSS per session over %d sessions; measuring "
+              "took %d s. Ratios are Hato's value divided by the other server's: for "
+              "\"higher\" rows above 1 is better for Hato, for \"lower\" rows below 1 is."
+              % (res["rounds"], res["duration_s"], res["fetch_count"], res["rss_sessions"],
+                 a.elapsed))
+    md.append("")
+    md.append("| metric | unit | better | Hato | Dovecot | Courier | Hato/Dovecot | Hato/Courier |")
+    md.append("|---|---|---|---|---|---|---|---|")
+    for m in res["metrics"]:
+        shown, val = {}, {}
+        for c in cols:
+            shown[c], val[c] = cell(m["values"], c) if c in names else ("not run", None)
+
+        def ratio(o):
+            if val["Hato"] is None or val[o] is None or val[o] == 0:
+                return "-"
+            return "%.2f" % (val["Hato"] / val[o])
+        md.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            m["label"], m["unit"], m["better"], shown["Hato"], shown["Dovecot"],
+            shown["Courier"], ratio("Dovecot"), ratio("Courier")))
+    md.append("")
+    notes = []
+    for m in res["metrics"]:
+        for n, v in m["values"].items():
+            boring = set(v.get("note", {})) <= {"range", "lines", "bytes"}
+            if ("note" in v and not boring) or "later_failure" in v:
+                notes.append("- %s, %s: %s" % (m["name"], n, json.dumps(
+                    {k: v[k] for k in ("note", "later_failure") if k in v})))
+    if notes:
+        md += ["Notes:", ""] + notes + [""]
+    md.append("Login mechanism per server: " + ", ".join(
+        "%s %s" % (s["name"], s.get("mech")) for s in res["servers"]) + ".")
+    md.append("")
+    md.append("## Machine and reference points")
+    md.append("")
+    r = machine["ref"]
+    md.append("| | |")
+    md.append("|---|---|")
+    md.append("| CPU | %s, %s cores, %s GB RAM |" % (machine["cpu"], machine["cores"],
+                                                   machine["mem_gb"]))
+    md.append("| OS / kernel | %s / %s |" % (machine["os"], machine["kernel"]))
+    md.append("| load average at start | %s |" % " ".join(map(str, machine["loadavg_at_start"])))
+    md.append("| fork+exec of /bin/true | %s /s |" % fmt(r["fork_exec_per_s"]))
+    md.append("| AES-128-GCM, one core (openssl speed, 16 KB blocks) | %s MB/s |"
+              % fmt(r["aes128gcm_MBps_1core"]))
+    md.append("| page-cache read | %s MB/s |" % fmt(r["pagecache_read_MBps"]))
+    md.append("| one TCP stream over 127.0.0.1 (Python, 1 MB writes) | %s MB/s |"
+              % fmt(r.get("loopback_tcp_MBps")))
+    md.append("| driver against a do-nothing server (Python threads; a lower bound of the driver's "
+              "ceiling): conn/s 1 / 16 clients, BODY.PEEK[] MB/s | %s / %s / %s |" % (ceiling.get("conn_rate_1"),
+                                                     ceiling.get("conn_rate_16"),
+                                                     ceiling.get("body_peek_MBps")))
+    for k, v in machine["versions"].items():
+        if v:
+            md.append("| %s | %s |" % (k, v))
+    md.append("")
+    with open(a.md, "w") as f:
+        f.write("\n".join(md))
+
+
+if __name__ == "__main__":
+    main()
