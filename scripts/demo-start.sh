@@ -88,6 +88,20 @@ stop() {
 }
 trap stop INT TERM
 
+# Authentication as the shipped configs do it (HATO_AUTH=daemon): the login programs ask
+# authdaemond, which keeps the SASL state; Postfix could use the same sockets.
+authvar="$run/authdaemon"
+mkdir -p "$authvar"
+"$sbin/authdaemond" -e -f "$etc/authdaemonrc.demo" -d "$authvar" 2>"$run/authdaemond.log" &
+pids="$pids $!"
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	[ -S "$authvar/socket" ] && [ -S "$authvar/auth-client" ] && break
+	sleep 0.5
+done
+[ -S "$authvar/auth-client" ] || { echo "authdaemond did not start: see $run/authdaemond.log"; stop; }
+export HATO_AUTH=daemon AUTHDAEMONVAR="$authvar"
+echo "authdaemond: sockets in $authvar, log $run/authdaemond.log"
+
 login="$prefix/libexec/hato"
 if [ -x "$login/pop3-login" ] && [ -x "$bin/pop3d" ]; then
 	TLS_CERTFILE="$etc/pop3d.pem" "$sbin/hato-tcpd" -address=127.0.0.1 -nodnslookup -tls=1995 \

@@ -72,10 +72,11 @@ def main():
     print(f"fuzz: {p} passed, {f} failed")
     passed += p
     failed += f
-    p, f = count_e2e(results / "e2e.out")
-    print(f"e2e: {p} passed, {f} failed")
-    passed += p
-    failed += f
+    for out in sorted(results.glob("e2e*.out")):
+        p, f = count_e2e(out)
+        print(f"{out.stem}: {p} passed, {f} failed")
+        passed += p
+        failed += f
     steps = results / "failed-steps"
     if steps.exists():
         for line in steps.read_text().splitlines():

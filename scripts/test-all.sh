@@ -59,6 +59,14 @@ if [ "$plain_ok" = 1 ]; then
 	HATO_BUILD="$top/build-plain" python3 -m unittest discover -s tests/e2e -p 'test_*.py' -v \
 		>"$results/e2e.out" 2>&1 || status=1
 	tail -40 "$results/e2e.out"
+	# The shipped configs authenticate through authdaemond (HATO_AUTH=daemon): the login
+	# chains once more that way, each suite starting its own authdaemond.
+	note "end-to-end login chains through authdaemond (HATO_AUTH=daemon)"
+	HATO_AUTH=daemon HATO_BUILD="$top/build-plain" python3 -m unittest -v \
+		tests/e2e/test_pop3_login.py tests/e2e/test_pop3_service.py \
+		tests/e2e/test_pop3_limits.py tests/e2e/test_imap_login.py \
+		tests/e2e/test_imap_service.py >"$results/e2e-daemon.out" 2>&1 || status=1
+	tail -20 "$results/e2e-daemon.out"
 fi
 
 note "summary"
