@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -268,6 +269,9 @@ static void accept_on(struct tcpd *t, const struct tcpd_listener *l)
 				log_warn("accept");
 			return;
 		}
+		/* The servers write whole answers from their own buffers: Nagle would only hold
+		 * back the tail of each one until the client's delayed ACK (up to 40 ms a RETR). */
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 		handle_connection(t, fd, l, (struct sockaddr *)&peer);
 	}
 }
