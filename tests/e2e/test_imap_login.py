@@ -16,9 +16,13 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from authd_for_tests import Authd  # noqa: E402  (the helper next to this file)
 
 BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
 TCPD = BUILD / "tcpd" / "hato-tcpd"
@@ -170,7 +174,8 @@ class ImapLoginTests(unittest.TestCase):
         cert = cls.dir / "imapd.pem"
         subprocess.run([str(MKCERT), str(cert)], check=True, capture_output=True,
                        env=dict(os.environ, TEMPLATE=str(template), BITS="medium"))
-        cls.env = dict(os.environ, HATO_AUTHDAEMONRC=str(rc),
+        cls.authd = Authd(BUILD, rc, cls.dir)  # HATO_AUTH=daemon: a private authdaemond
+        cls.env = dict(os.environ, **cls.authd.env, HATO_AUTHDAEMONRC=str(rc),
                        HATO_LOGIN_EMPTYDIR=str(cls.dir / "empty"), HATO_LOGIN_USER="hato",
                        HATO_LOGIN_DELAY_MS="50", HATO_LOGIN_TIMEOUT="4",
                        IMAP_CAPABILITY=CAPABILITY, IMAP_CAPABILITY_TLS=CAPABILITY_TLS,
@@ -195,6 +200,7 @@ class ImapLoginTests(unittest.TestCase):
         for t in (cls.tcpd, cls.tcpd_req):
             t.send_signal(signal.SIGTERM)
             t.wait(timeout=15)
+        cls.authd.stop()
         cls.errfile.seek(0)
         log = cls.errfile.read().decode(errors="replace")
         cls.errfile.close()

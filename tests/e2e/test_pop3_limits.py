@@ -17,12 +17,15 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
 import warnings
 
-import test_pop3_service as svc
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_pop3_service as svc  # noqa: E402  (next to this file)
+from authd_for_tests import Authd  # noqa: E402
 
 TCPD, LOGIN, POP3D, MESSAGES, wire_form = svc.TCPD, svc.LOGIN, svc.POP3D, svc.MESSAGES, svc.wire_form
 MAKEACCESS = svc.BUILD / "tcpd" / "hato-makeaccess"
@@ -214,7 +217,9 @@ class Pop3Fixture(unittest.TestCase):
         cls.cert = cls.dir / "pop3d.pem"
         subprocess.run([str(svc.MKCERT), str(cls.cert)], check=True, capture_output=True,
                        env=dict(os.environ, TEMPLATE=str(template), BITS="medium"))
-        cls.env = dict(os.environ, HATO_AUTHDAEMONRC=str(rc), HATO_LOGIN_USER="hato",
+        cls.authd = Authd(svc.BUILD, rc, cls.dir)  # HATO_AUTH=daemon: a private authdaemond
+        cls.env = dict(os.environ, **cls.authd.env, HATO_AUTHDAEMONRC=str(rc),
+                       HATO_LOGIN_USER="hato",
                        HATO_LOGIN_EMPTYDIR=str(cls.dir / "empty"), HATO_LOGIN_DELAY_MS="50",
                        POP3AUTH="CRAM-MD5 CRAM-SHA256 SCRAM-SHA-256",
                        POP3AUTH_TLS="CRAM-MD5 CRAM-SHA256 SCRAM-SHA-256 PLAIN LOGIN",
@@ -224,6 +229,7 @@ class Pop3Fixture(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         logs = [s.stop() for s in cls.services]
+        cls.authd.stop()
         shutil.rmtree(cls.dir, ignore_errors=True)
         for log in logs:
             for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
