@@ -14,16 +14,30 @@ that uid); mbsync itself runs as the test user. Needs the Debian package isync."
 import imaplib
 import os
 import pathlib
+import pwd
 import re
 import shlex
 import shutil
+import signal
+import socket
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from authd_for_tests import Authd  # noqa: E402  (the helper next to this file)
+
 BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
+SRC = pathlib.Path(__file__).resolve().parents[2]
 IMAPD = BUILD / "imapd" / "imapd"
+TCPD = BUILD / "tcpd" / "hato-tcpd"
+LOGIN = BUILD / "imapd" / "imap-login"
+USERDB = BUILD / "userdb" / "userdb"
+USERDBPW = BUILD / "userdb" / "userdbpw"
+MAKEUSERDB = BUILD / "userdb" / "makeuserdb"
+MKCERT = BUILD / "certs" / "mkimapdcert"
 NOBODY = 65534
 IS_ROOT = os.geteuid() == 0
 
@@ -51,6 +65,17 @@ def subject(data):
 
 
 class Mbsync(unittest.TestCase):
+    mail_uid = NOBODY
+
+    def remote_path(self):
+        return self.tmp / "remote"
+
+    def account(self):
+        """The IMAPAccount section: here a Tunnel running imapd in PREAUTH mode."""
+        return f"""IMAPAccount hato
+Tunnel "{' '.join(shlex.quote(a) for a in self.imapd_argv())}"
+"""
+
     def setUp(self):
         self.assertTrue(IMAPD.exists(), f"{IMAPD} not built (set HATO_BUILD)")
         self.assertIsNotNone(shutil.which("mbsync"), "mbsync missing: install the Debian package isync")
@@ -59,7 +84,7 @@ class Mbsync(unittest.TestCase):
         self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="hato-mbsync-"))
         self.addCleanup(shutil.rmtree, self.tmp, True)
         os.chmod(self.tmp, 0o755)
-        self.remote = self.tmp / "remote"
+        self.remote = self.remote_path()
         for d in ("cur", "new", "tmp"):
             (self.remote / d).mkdir(parents=True)
         for name, data in REMOTE:
@@ -67,9 +92,7 @@ class Mbsync(unittest.TestCase):
         self.local = self.tmp / "local"
         self.local.mkdir()
         self.rc = self.tmp / "mbsyncrc"
-        self.rc.write_text(f"""IMAPAccount hato
-Tunnel "{' '.join(shlex.quote(a) for a in self.imapd_argv())}"
-
+        self.rc.write_text(self.account() + f"""
 IMAPStore far
 Account hato
 
@@ -88,13 +111,14 @@ SyncState *
     def imapd_argv(self):
         argv = [str(IMAPD), "-t", str(self.remote)]
         if IS_ROOT:
-            argv = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *argv]
+            argv = ["setpriv", f"--reuid={self.mail_uid}", f"--regid={self.mail_uid}",
+                    "--clear-groups", *argv]
         return argv
 
     def chown(self):
         if IS_ROOT:
             for p in [self.remote, *self.remote.rglob("*")]:
-                os.chown(p, NOBODY, NOBODY)
+                os.chown(p, self.mail_uid, self.mail_uid)
 
     def deliver(self, name, data):
         (self.remote / "new" / name).write_bytes(data)
@@ -229,6 +253,124 @@ SyncState *
         self.sync()  # a second run changes nothing and keeps one copy on each side
         self.assertEqual(len(self.local_msgs()), 4)
         self.assertEqual(len(self.remote_msgs()), 4)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ensure_user(name):
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        subprocess.run(["useradd", "-r", "-U", "-M", "-d", "/nonexistent", "-s",
+                        "/usr/sbin/nologin", name], check=True)
+        return pwd.getpwnam(name)
+
+
+@unittest.skipUnless(IS_ROOT, "the service chain runs as root, as in production")
+class MbsyncService(Mbsync):
+    """The same tests over the real service: hato-tcpd -> imap-login -> imapd on 127.0.0.1, with
+    STARTTLS (mbsync checks the certificate against the file it is given) and LOGIN with a
+    password from a userdb made by Hato's tools. The other IMAP session of the tests still runs
+    imapd on a pipe, as the mail user."""
+
+    @classmethod
+    def setUpClass(cls):
+        for tool in (TCPD, LOGIN, IMAPD, USERDB, USERDBPW, MAKEUSERDB, MKCERT):
+            if not tool.exists():
+                raise AssertionError(f"{tool} not built")
+        ensure_user("hato")
+        cls.user = ensure_user("hatotest")
+        cls.mail_uid = cls.user.pw_uid
+        cls.dir = pathlib.Path(tempfile.mkdtemp(prefix="hato-mbsyncsvc-"))
+        os.chmod(cls.dir, 0o755)
+        cls.home = cls.dir / "home"
+        cls.home.mkdir()
+        os.chown(cls.home, cls.user.pw_uid, cls.user.pw_gid)
+        src = cls.dir / "userdb"
+        src.touch(mode=0o600)
+        pw = subprocess.run([str(USERDBPW), "-sha512"], input=b"secret\nsecret\n",
+                            capture_output=True, check=True).stdout.decode().strip()
+        subprocess.run([str(USERDB), "-f", str(src), "alice", "set", f"uid={cls.user.pw_uid}",
+                        f"gid={cls.user.pw_gid}", f"home={cls.home}", f"systempw={pw}"],
+                       check=True)
+        subprocess.run([str(MAKEUSERDB), "-f", str(src)], check=True)
+        rc = cls.dir / "authdaemonrc"
+        rc.write_text(f'authmodulelist="authuserdb"\nuserdb="{src}"\n')
+        cls.authd = Authd(BUILD, rc, cls.dir)
+        template = cls.dir / "imapd.cnf"
+        template.write_text((SRC / "certs" / "imapd.cnf").read_text())
+        cls.cert = cls.dir / "imapd.pem"
+        subprocess.run([str(MKCERT), str(cls.cert)], check=True, capture_output=True,
+                       env=dict(os.environ, TEMPLATE=str(template), BITS="medium"))
+        # mbsync wants the certificate alone in its CertificateFile (the .pem also has the key).
+        pem = cls.cert.read_text()
+        cls.certonly = cls.dir / "cert-only.pem"
+        cls.certonly.write_text(pem[pem.index("-----BEGIN CERTIFICATE-----"):])
+        env = dict(os.environ, **cls.authd.env, HATO_AUTHDAEMONRC=str(rc),
+                   HATO_LOGIN_USER="hato", HATO_LOGIN_EMPTYDIR=str(cls.dir / "empty"),
+                   HATO_LOGIN_DELAY_MS="50", TLS_CERTFILE=str(cls.cert))
+        cls.port = free_port()
+        cls.log = open(cls.dir / "server.log", "w+b")
+        cls.tcpd = subprocess.Popen([str(TCPD), "-address=127.0.0.1", "-nodnslookup",
+                                     str(cls.port), str(LOGIN), str(IMAPD), "Maildir"],
+                                    env=env, stdin=subprocess.DEVNULL, stderr=cls.log)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", cls.port)) == 0:
+                    break
+            time.sleep(0.05)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tcpd.send_signal(signal.SIGTERM)
+        cls.tcpd.wait(timeout=15)
+        cls.authd.stop()
+        cls.log.seek(0)
+        log = cls.log.read().decode(errors="replace")
+        cls.log.close()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+        for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+            if marker in log:
+                raise AssertionError(f"sanitizer report in the server log:\n{log}")
+
+    def setUp(self):
+        shutil.rmtree(self.home / "Maildir", ignore_errors=True)
+        super().setUp()
+
+    def remote_path(self):
+        return self.home / "Maildir"
+
+    def test_starttls_then_login(self):
+        out = self.sync()
+        proto = [line for line in out.splitlines() if re.match(r"F: (>>> |\d+ |\* OK)", line)]
+        self.assertEqual(proto[:4], [
+            "F: * OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+ STARTTLS] Hato IMAP ready.",
+            "F: >>> 1 STARTTLS", "F: 1 OK Begin SSL/TLS negotiation now.", "F: >>> 2 CAPABILITY"])
+        self.assertIn("F: 3 OK LOGIN Ok.", proto)
+        # A wrong password: mbsync fails and nothing is synced.
+        shutil.rmtree(self.local / "INBOX")
+        self.rc.write_text(self.rc.read_text().replace("Pass secret", "Pass wrong"))
+        r = subprocess.run(["mbsync", "-c", str(self.rc), "-a"], capture_output=True, timeout=60)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(b"LOGIN", r.stderr)
+        self.assertFalse((self.local / "INBOX" / "cur").exists() and
+                         any((self.local / "INBOX" / "cur").iterdir()))
+
+    def account(self):
+        return f"""IMAPAccount hato
+Host localhost
+Port {self.port}
+User alice
+Pass secret
+SSLType STARTTLS
+CertificateFile {self.certonly}
+AuthMechs LOGIN
+"""
 
 
 if __name__ == "__main__":
