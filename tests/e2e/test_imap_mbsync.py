@@ -66,6 +66,7 @@ def subject(data):
 
 class Mbsync(unittest.TestCase):
     mail_uid = NOBODY
+    seen_draft = b"\\Seen \\Draft"  # how FETCH lists the two flags (Courier: the other way)
 
     def remote_path(self):
         return self.tmp / "remote"
@@ -99,6 +100,7 @@ Account hato
 MaildirStore near
 Path {self.local}/
 Inbox {self.local}/INBOX
+SubFolders Verbatim
 
 Channel inbox
 Far :far:INBOX
@@ -248,11 +250,61 @@ SyncState *
         self.assertEqual(copy, with_tuid(data, copy))
         m = self.imap()
         typ, resp = m.uid("FETCH", "4", "(FLAGS)")
-        self.assertEqual(resp, [b"4 (UID 4 FLAGS (\\Seen \\Draft))"])
+        self.assertEqual(resp, [b"4 (UID 4 FLAGS (" + self.seen_draft + b"))"])
         m.logout()
         self.sync()  # a second run changes nothing and keeps one copy on each side
         self.assertEqual(len(self.local_msgs()), 4)
         self.assertEqual(len(self.remote_msgs()), 4)
+
+    def test_folders_both_ways(self):
+        """All folders (LIST): a remote folder appears locally, a local one is created (CREATE)
+        and filled (APPEND) remotely, as a Maildir++ folder."""
+        sent = self.remote / ".Sent"
+        for d in ("cur", "new", "tmp"):
+            (sent / d).mkdir(parents=True)
+        (sent / "maildirfolder").touch()
+        data_s = b"From: s@example.com\nSubject: sent one\n\nsent\n"
+        (sent / "new" / "1700000011.M1P1Q1.mx").write_bytes(data_s)
+        self.chown()
+        drafts = self.local / "INBOX" / "Drafts"
+        for d in ("cur", "new", "tmp"):
+            (drafts / d).mkdir(parents=True)
+        data_d = b"From: me@example.com\nSubject: draft one\n\ndraft\n"
+        (drafts / "cur" / "1700000500.M1P1Q1.local:2,D").write_bytes(data_d)
+        rc = self.rc.read_text()
+        self.rc.write_text(rc.replace("Far :far:INBOX\nNear :near:INBOX\n",
+                                      "Far :far:\nNear :near:\nPatterns *\n"))
+        self.sync()
+        self.assertEqual(len(self.local_msgs()), 3)
+        got = self.maildir_messages(self.local / "INBOX" / "Sent")
+        self.assertEqual(list(got), ["sent one"])
+        copy = got["sent one"][0].read_bytes()
+        self.assertEqual(copy, with_tuid(data_s, copy))
+        self.assertTrue((self.remote / ".Drafts" / "maildirfolder").exists())
+        got = self.maildir_messages(self.remote / ".Drafts")
+        self.assertEqual([(k, v[1]) for k, v in got.items()], [("draft one", "D")])
+        copy = got["draft one"][0].read_bytes()
+        self.assertEqual(copy, with_tuid(data_d, copy))
+
+
+class MbsyncCourierReference(Mbsync):
+    """The same tests against Debian's Courier-IMAP imapd in the tunnel (and as the other
+    session): they pass there too, so what they expect of Hato is what a Courier user gets.
+    Needs the Debian package courier-imap."""
+    seen_draft = b"\\Draft \\Seen"
+
+    def setUp(self):
+        self.assertTrue(os.path.exists("/usr/bin/imapd"),
+                        "/usr/bin/imapd missing: install the Debian package courier-imap")
+        super().setUp()
+
+    def imapd_argv(self):
+        argv = ["env", "-i", "PATH=/usr/bin:/bin", "AUTHENTICATED=hatotest", "IMAP_KEYWORDS=1",
+                "/usr/bin/imapd", str(self.remote)]
+        if IS_ROOT:
+            argv = ["setpriv", f"--reuid={self.mail_uid}", f"--regid={self.mail_uid}",
+                    "--clear-groups", *argv]
+        return argv
 
 
 def free_port():
