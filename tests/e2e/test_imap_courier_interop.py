@@ -348,6 +348,37 @@ class CourierInterop(unittest.TestCase):
         self.assertEqual(body[1:3], [b"Subject: appended\r\n", b"\r\n"])
         c.close()
 
+    # ---------------------------------------------------------------- both at once
+
+    def test_live_sessions_see_each_other(self):
+        """A Hato and a Courier session on the same mailbox at the same time: each reports the
+        other's flag, keyword, expunge and delivery changes, and new mail gets one UID."""
+        h = self.hato()
+        h.ok("SELECT INBOX")  # Hato moves new/ to cur/: the \Recent messages are its own
+        c = self.courier()
+        c.ok("SELECT INBOX")
+        c.ok("STORE 2 +FLAGS (\\Flagged Junk)")
+        self.assertEqual(h.ok("NOOP"), [b"* 2 FETCH (FLAGS (\\Flagged \\Recent Junk))\r\n"])
+        h.ok("STORE 1 +FLAGS.SILENT (\\Answered $Forwarded)")
+        got = fetches(c.ok("NOOP"))
+        self.assertEqual(len(got), 1, got)
+        self.assertEqual(flag_set(got[0]), {b"\\Answered", b"$Forwarded"})
+        c.ok("STORE 3 +FLAGS.SILENT (\\Deleted)")
+        c.ok("EXPUNGE")
+        self.assertEqual(expunges(h.ok("NOOP")), [b"* 3 EXPUNGE\r\n"])
+        # New mail: Hato's session sees it first and numbers it; Courier reads that number.
+        self.deliver(self.md, "1700000200.M2P2Q2.mx", b"Subject: late\n\nz\n")
+        self.assertIn(b"* 6 EXISTS\r\n", h.ok("NOOP"))
+        self.assertIn(b"* 6 EXISTS\r\n", c.ok("NOOP"))
+        # Then the other way round.
+        self.deliver(self.md, "1700000201.M2P2Q3.mx", b"Subject: later\n\nz\n")
+        self.assertIn(b"* 7 EXISTS\r\n", c.ok("NOOP"))
+        self.assertIn(b"* 7 EXISTS\r\n", h.ok("NOOP"))
+        want = [b"* %d FETCH (UID %d)\r\n" % (seq, uid)
+                for seq, uid in ((1, 1), (2, 2), (3, 4), (4, 5), (5, 6), (6, 7), (7, 8))]
+        self.assertEqual(fetches(h.ok("FETCH 1:* (UID)")), want)
+        self.assertEqual(fetches(c.ok("FETCH 1:* (UID)")), want)
+
 
 if __name__ == "__main__":
     unittest.main()
