@@ -245,6 +245,9 @@ class CourierInterop(unittest.TestCase):
         c.close()
         self.assertEqual(ref_inbox[0], uidv)
         self.assertEqual(len(ref_inbox[1]), 4, ref_inbox)
+        # Courier's second session folded the per-message keyword files into :list (and renamed
+        # them .N.<name>): Hato reads that form below.
+        self.assertTrue((self.md / "courierimapkeywords" / ":list").exists())
         self.assertIn(b"Junk", flag_set(ref_inbox[1][1]))
 
         h = self.hato()
@@ -318,8 +321,13 @@ class CourierInterop(unittest.TestCase):
         self.assertEqual(len(flags), 1, got[2])
         for kw in (b"$Forwarded", b"Junk", b"$Label1", b"NonJunk"):
             self.assertIn(kw, flags[0].split(b"(")[1])
-        # Courier continues Hato's UID sequence after a new delivery.
         c.close()
+        # Courier has folded Hato's per-message keyword files into its :list: Hato reads that.
+        self.assertTrue((self.md / "courierimapkeywords" / ":list").exists())
+        h = self.hato()
+        self.assertEqual(self.view(h, "INBOX")[:2], ref[:2])
+        h.close()
+        # Courier continues Hato's UID sequence after a new delivery.
         self.deliver(self.md, "1700000200.M2P2Q2.mx", b"Subject: late\n\nz\n")
         c = self.courier()
         c.ok("SELECT INBOX")
