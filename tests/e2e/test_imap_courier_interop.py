@@ -232,6 +232,9 @@ class CourierInterop(unittest.TestCase):
         self.deliver(folder, "1700000101.M1P1Q2.mx", b"Subject: in folder 2\n\ny\n")
         c.ok(f"SELECT {FOLDER}")
         c.ok("STORE 2 +FLAGS (\\Seen ProjectX)")
+        # A message Courier writes itself (its own file name form), with a keyword.
+        c.ok(f"APPEND {FOLDER} (\\Flagged Appended) \"14-Nov-2023 22:13:20 +0000\"",
+             b"Subject: appended by Courier\r\n\r\nbody\r\n")
         c.close()
 
         uidv, nextuid, recs = read_uiddb(self.md)
@@ -249,12 +252,22 @@ class CourierInterop(unittest.TestCase):
         # them .N.<name>): Hato reads that form below.
         self.assertTrue((self.md / "courierimapkeywords" / ":list").exists())
         self.assertIn(b"Junk", flag_set(ref_inbox[1][1]))
+        self.assertEqual(len(ref_folder[1]), 3, ref_folder)
+        self.assertEqual(flag_set(ref_folder[1][2]), {b"\\Flagged", b"Appended"})
 
         h = self.hato()
         got_inbox = self.view(h, "INBOX")
         got_folder = self.view(h, FOLDER)
         self.assert_same_view(ref_inbox, got_inbox, "INBOX")
         self.assert_same_view(ref_folder, got_folder, FOLDER)
+        # Sizes (CRLF counted), dates (file mtimes) and bytes of every message agree as well.
+        for box in ("INBOX", FOLDER):
+            lines = {}
+            for name, session in (("Courier", self.courier()), ("Hato", h)):
+                session.ok(f"EXAMINE {box}")
+                lines[name] = session.ok("FETCH 1:* (UID RFC822.SIZE INTERNALDATE BODY.PEEK[])")
+            self.assertEqual(lines["Hato"], lines["Courier"], box)
+            self.assertEqual(len(fetches(lines["Hato"])), 4 if box == "INBOX" else 3)
         self.assertEqual(got_inbox[1], [
             b"* 1 FETCH (UID 1 FLAGS (\\Answered $Forwarded))\r\n",
             b"* 2 FETCH (UID 2 FLAGS (\\Flagged Junk $Label1))\r\n",
