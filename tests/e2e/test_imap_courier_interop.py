@@ -211,6 +211,17 @@ class CourierInterop(unittest.TestCase):
         self.assertEqual([canon(x) for x in ref[1]], [canon(x) for x in got[1]],
                          f"{what}: FETCH (UID FLAGS)")
 
+    def assert_same_messages(self, box, count):
+        """Sizes (CRLF counted), dates (file mtimes) and bytes of every message: the same
+        response lines from both servers."""
+        lines = {}
+        for name, session in (("Courier", self.courier()), ("Hato", self.hato())):
+            session.ok(f"EXAMINE {box}")
+            lines[name] = session.ok("FETCH 1:* (UID RFC822.SIZE INTERNALDATE BODY.PEEK[])")
+            session.close()
+        self.assertEqual(lines["Hato"], lines["Courier"], box)
+        self.assertEqual(len(fetches(lines["Hato"])), count)
+
     # ---------------------------------------------------------------- (a) Courier, then Hato
 
     def test_courier_maildir_served_by_hato(self):
@@ -260,14 +271,8 @@ class CourierInterop(unittest.TestCase):
         got_folder = self.view(h, FOLDER)
         self.assert_same_view(ref_inbox, got_inbox, "INBOX")
         self.assert_same_view(ref_folder, got_folder, FOLDER)
-        # Sizes (CRLF counted), dates (file mtimes) and bytes of every message agree as well.
-        for box in ("INBOX", FOLDER):
-            lines = {}
-            for name, session in (("Courier", self.courier()), ("Hato", h)):
-                session.ok(f"EXAMINE {box}")
-                lines[name] = session.ok("FETCH 1:* (UID RFC822.SIZE INTERNALDATE BODY.PEEK[])")
-            self.assertEqual(lines["Hato"], lines["Courier"], box)
-            self.assertEqual(len(fetches(lines["Hato"])), 4 if box == "INBOX" else 3)
+        self.assert_same_messages("INBOX", 4)
+        self.assert_same_messages(FOLDER, 3)
         self.assertEqual(got_inbox[1], [
             b"* 1 FETCH (UID 1 FLAGS (\\Answered $Forwarded))\r\n",
             b"* 2 FETCH (UID 2 FLAGS (\\Flagged Junk $Label1))\r\n",
@@ -335,6 +340,7 @@ class CourierInterop(unittest.TestCase):
         for kw in (b"$Forwarded", b"Junk", b"$Label1", b"NonJunk"):
             self.assertIn(kw, flags[0].split(b"(")[1])
         c.close()
+        self.assert_same_messages("INBOX", 4)
         # Courier has folded Hato's per-message keyword files into its :list: Hato reads that.
         self.assertTrue((self.md / "courierimapkeywords" / ":list").exists())
         h = self.hato()
@@ -368,6 +374,7 @@ class CourierInterop(unittest.TestCase):
         self.assertEqual(body[0], b"* 1 FETCH (BODY[] {32}\r\n")
         self.assertEqual(body[1:3], [b"Subject: appended\r\n", b"\r\n"])
         c.close()
+        self.assert_same_messages(FOLDER, 2)
 
     # ---------------------------------------------------------------- both at once
 
