@@ -371,7 +371,7 @@ class CourierInterop(unittest.TestCase):
         c = self.courier()
         self.assert_same_view(ref, self.view(c, FOLDER), FOLDER)
         body = c.cmd("FETCH 1 BODY.PEEK[]")
-        self.assertEqual(body[0], b"* 1 FETCH (BODY[] {32}\r\n")
+        self.assertEqual(body[0], b"* 1 FETCH (BODY[] {27}\r\n")
         self.assertEqual(body[1:3], [b"Subject: appended\r\n", b"\r\n"])
         c.close()
         self.assert_same_messages(FOLDER, 2)
