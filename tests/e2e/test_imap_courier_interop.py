@@ -107,7 +107,12 @@ class Session:
         except subprocess.TimeoutExpired:
             self.p.kill()
             self.p.wait()
+        if self.err.closed:
+            return
+        log = self.stderr()
         self.err.close()
+        for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+            self.test.assertNotIn(marker, log, f"{self.name}: sanitizer report")
 
 
 def uidvalidity(lines):

@@ -132,6 +132,8 @@ SyncState *
         r = subprocess.run(["mbsync", "-D", "-c", str(self.rc), "-a"], capture_output=True,
                            timeout=60)
         out = r.stdout.decode(errors="replace") + r.stderr.decode(errors="replace")
+        for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+            self.assertNotIn(marker, out, "sanitizer report from imapd (in the tunnel)")
         sent = dict(re.findall(r"^F: >>> (\d+) (\S+)", out, re.M))
         for tag in re.findall(r"^F: (\d+) BAD Unknown command", out, re.M):
             self.fail(f"Hato's imapd does not implement {sent.get(tag)} yet, which mbsync needs "
