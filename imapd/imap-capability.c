@@ -11,6 +11,11 @@ static const char *const imap_capabilities[] = {
 	"IMAP4rev1",
 	"LITERAL+", /* the parser accepts {n+} */
 	"UNSELECT", /* RFC 3691 */
+	/* Mailbox hierarchy (imaplist). */
+	"CHILDREN",    /* RFC 3348 */
+	"NAMESPACE",   /* RFC 2342 */
+	"SPECIAL-USE", /* RFC 6154 */
+	"LIST-EXTENDED", /* RFC 5258 */
 };
 
 void imap_capability_write(struct buf *out)

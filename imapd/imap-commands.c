@@ -28,6 +28,16 @@ static const struct imap_command_def imap_command_table[] = {
 	{ "EXPUNGE", cmd_expunge, ST_SELECTED, IMAP_CMD_UID_OK },
 	{ "FETCH", cmd_fetch, ST_SELECTED, IMAP_CMD_UID_OK | IMAP_CMD_NO_EXPUNGE },
 	{ "STORE", cmd_store, ST_SELECTED, IMAP_CMD_UID_OK | IMAP_CMD_NO_EXPUNGE },
+	/* Mailbox hierarchy (imaplist). */
+	{ "LIST", cmd_list, ST_ANY, 0 },
+	{ "LSUB", cmd_lsub, ST_ANY, 0 },
+	{ "SUBSCRIBE", cmd_subscribe, ST_ANY, 0 },
+	{ "UNSUBSCRIBE", cmd_unsubscribe, ST_ANY, 0 },
+	{ "CREATE", cmd_create, ST_ANY, 0 },
+	{ "DELETE", cmd_delete, ST_ANY, 0 },
+	{ "RENAME", cmd_rename, ST_ANY, 0 },
+	{ "STATUS", cmd_status, ST_ANY, 0 },
+	{ "NAMESPACE", cmd_namespace, ST_ANY, 0 },
 };
 
 const struct imap_command_def *imap_commands_find(const char *name)

@@ -57,5 +57,8 @@ void imap_cmd_tagged(struct imap_cmd *cmd, const char *fmt, ...)
 /* Handlers answer with exactly one tagged response (imap_cmd_tagged). */
 imap_command_fn cmd_capability, cmd_noop, cmd_logout, cmd_select, cmd_examine, cmd_close,
 	cmd_unselect, cmd_check, cmd_expunge, cmd_fetch, cmd_store;
+/* Mailbox hierarchy (imaplist). */
+imap_command_fn cmd_list, cmd_lsub, cmd_subscribe, cmd_unsubscribe, cmd_create, cmd_delete,
+	cmd_rename, cmd_status, cmd_namespace;
 
 #endif

@@ -99,7 +99,8 @@ imapd_imapd_SOURCES = imapd/imapd-main.c \
 	imapd/imap-fetch.c imapd/imap-fetch-parse.c imapd/imap-fetch.h \
 	imapd/cmd-capability.c imapd/cmd-noop.c imapd/cmd-logout.c imapd/cmd-select.c \
 	imapd/cmd-check.c imapd/cmd-close.c imapd/cmd-unselect.c imapd/cmd-expunge.c \
-	imapd/cmd-fetch.c imapd/cmd-store.c
+	imapd/cmd-fetch.c imapd/cmd-store.c \
+	$(IMAPD_LIST_SOURCES)
 imapd_imapd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd -I$(top_srcdir)/maildir
 imapd_imapd_LDADD = imapd/libimapcore.la maildir/libmaildir.la lib/libhato.la
 EXTRA_DIST += imapd/README.md
@@ -121,3 +122,20 @@ tests_fuzz_fuzz_imap_fetch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd
 tests_fuzz_fuzz_imap_fetch_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_imap_fetch_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_imap_fetch_LDADD = imapd/libimapcore.la lib/libhato.la
+
+# Mailbox hierarchy (imaplist): LIST LSUB SUBSCRIBE UNSUBSCRIBE CREATE DELETE RENAME STATUS
+# NAMESPACE, and the unit suite for name mapping, wildcard matching and the folder tree.
+IMAPD_LIST_SOURCES = \
+	imapd/imap-folder-tree.c imapd/imap-folder-tree.h \
+	imapd/imap-folder.c imapd/imap-folder.h \
+	imapd/imap-special-use.c imapd/imap-special-use.h \
+	imapd/cmd-list.c imapd/cmd-subscribe.c imapd/cmd-create.c imapd/cmd-delete.c \
+	imapd/cmd-rename.c imapd/cmd-status.c imapd/cmd-namespace.c
+check_PROGRAMS += tests/unit/check-imap-folder
+TESTS += tests/unit/check-imap-folder
+tests_unit_check_imap_folder_SOURCES = tests/unit/check-imap-folder.c \
+	imapd/imap-folder-tree.c imapd/imap-special-use.c imapd/imap-mailbox-name.c
+tests_unit_check_imap_folder_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd \
+	-I$(top_srcdir)/maildir
+tests_unit_check_imap_folder_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_imap_folder_LDADD = maildir/libmaildir.la lib/libhato.la $(TEST_LIBS)
