@@ -99,8 +99,7 @@ imapd_imapd_SOURCES = imapd/imapd-main.c \
 	imapd/imap-fetch.c imapd/imap-fetch-parse.c imapd/imap-fetch.h \
 	imapd/cmd-capability.c imapd/cmd-noop.c imapd/cmd-logout.c imapd/cmd-select.c \
 	imapd/cmd-check.c imapd/cmd-close.c imapd/cmd-unselect.c imapd/cmd-expunge.c \
-	imapd/cmd-fetch.c imapd/cmd-store.c \
-	$(IMAPD_LIST_SOURCES)
+	imapd/cmd-fetch.c imapd/cmd-store.c
 imapd_imapd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd -I$(top_srcdir)/maildir
 imapd_imapd_LDADD = imapd/libimapcore.la maildir/libmaildir.la lib/libhato.la
 EXTRA_DIST += imapd/README.md
@@ -125,7 +124,7 @@ tests_fuzz_fuzz_imap_fetch_LDADD = imapd/libimapcore.la lib/libhato.la
 
 # Mailbox hierarchy (imaplist): LIST LSUB SUBSCRIBE UNSUBSCRIBE CREATE DELETE RENAME STATUS
 # NAMESPACE, and the unit suite for name mapping, wildcard matching and the folder tree.
-IMAPD_LIST_SOURCES = \
+imapd_imapd_SOURCES += \
 	imapd/imap-folder-tree.c imapd/imap-folder-tree.h \
 	imapd/imap-folder.c imapd/imap-folder.h \
 	imapd/imap-special-use.c imapd/imap-special-use.h \
@@ -139,3 +138,10 @@ tests_unit_check_imap_folder_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd \
 	-I$(top_srcdir)/maildir
 tests_unit_check_imap_folder_CFLAGS = $(TEST_CFLAGS)
 tests_unit_check_imap_folder_LDADD = maildir/libmaildir.la lib/libhato.la $(TEST_LIBS)
+FUZZ_TARGETS += tests/fuzz/fuzz-imap-folder
+tests_fuzz_fuzz_imap_folder_SOURCES = tests/fuzz/fuzz-imap-folder.c imapd/imap-folder-tree.c \
+	imapd/imap-mailbox-name.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_imap_folder_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd -I$(top_srcdir)/maildir
+tests_fuzz_fuzz_imap_folder_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_imap_folder_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_imap_folder_LDADD = maildir/libmaildir.la lib/libhato.la
