@@ -16,6 +16,8 @@ static const char *const imap_capabilities[] = {
 	"NAMESPACE",   /* RFC 2342 */
 	"SPECIAL-USE", /* RFC 6154 */
 	"LIST-EXTENDED", /* RFC 5258 */
+	"UIDPLUS",  /* RFC 4315: APPENDUID, COPYUID, UID EXPUNGE */
+	"MOVE",     /* RFC 6851 */
 };
 
 void imap_capability_write(struct buf *out)

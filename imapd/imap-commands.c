@@ -38,6 +38,9 @@ static const struct imap_command_def imap_command_table[] = {
 	{ "RENAME", cmd_rename, ST_ANY, 0 },
 	{ "STATUS", cmd_status, ST_ANY, 0 },
 	{ "NAMESPACE", cmd_namespace, ST_ANY, 0 },
+	{ "APPEND", cmd_append, ST_ANY, 0 },
+	{ "COPY", cmd_copy, ST_SELECTED, IMAP_CMD_UID_OK },
+	{ "MOVE", cmd_move, ST_SELECTED, IMAP_CMD_UID_OK },
 };
 
 const struct imap_command_def *imap_commands_find(const char *name)

@@ -60,5 +60,7 @@ imap_command_fn cmd_capability, cmd_noop, cmd_logout, cmd_select, cmd_examine, c
 /* Mailbox hierarchy (imaplist). */
 imap_command_fn cmd_list, cmd_lsub, cmd_subscribe, cmd_unsubscribe, cmd_create, cmd_delete,
 	cmd_rename, cmd_status, cmd_namespace;
+/* APPEND, COPY, MOVE (cmd-append.c, cmd-copy.c). */
+imap_command_fn cmd_append, cmd_copy, cmd_move;
 
 #endif

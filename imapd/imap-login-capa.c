@@ -12,6 +12,8 @@ static const char *const implemented[] = {
 	"LITERAL+", /* RFC 7888: both parsers accept {n+} */
 	"SASL-IR",  /* RFC 4959: AUTHENTICATE's initial response, handled by imap-login */
 	"UNSELECT", /* RFC 3691 */
+	"UIDPLUS",  /* RFC 4315: imapd's APPENDUID, COPYUID, UID EXPUNGE */
+	"MOVE",     /* RFC 6851 */
 };
 
 bool imap_login_capa_implemented(const char *name, size_t len)

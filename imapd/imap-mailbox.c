@@ -56,13 +56,37 @@ static void claim_new(const char *dir, struct buf *bases)
 	buf_free(&to);
 }
 
-/* Turn the claimed base names into UIDs (after the index sync assigned them). */
+/* Order of index entries by base name (the index itself is sorted by UID). */
+static int entry_base_cmp(const void *pa, const void *pb)
+{
+	const struct maildir_entry *a = *(const struct maildir_entry *const *)pa;
+	const struct maildir_entry *b = *(const struct maildir_entry *const *)pb;
+	int c = memcmp(a->name, b->name, a->base_len < b->base_len ? a->base_len : b->base_len);
+
+	return c != 0 ? c : a->base_len < b->base_len ? -1 : a->base_len > b->base_len;
+}
+
+/* Turn the claimed base names into UIDs (after the index sync assigned them). The index is in
+ * UID order, which is not file-name order (APPEND, deliveries racing within one second), so
+ * the names are looked up in a by-name copy. */
 static void remember_recent(struct imap_mailbox *box, const struct buf *bases)
 {
+	struct maildir_entry **by_name;
+	size_t n = box->idx.msgs.n;
+
+	if (bases->len == 0 || n == 0)
+		return;
+	by_name = xreallocarray(NULL, n, sizeof(*by_name));
+	for (size_t i = 0; i < n; i++)
+		by_name[i] = &box->idx.msgs.v[i];
+	qsort(by_name, n, sizeof(*by_name), entry_base_cmp);
 	for (size_t pos = 0; pos < bases->len;) {
 		const char *base = bases->data + pos;
 		size_t len = strlen(base);
-		struct maildir_entry *e = maildir_scan_find(&box->idx.msgs, base, len);
+		struct maildir_entry key = { .name = (char *)base, .base_len = len }, *kp = &key;
+		struct maildir_entry **found =
+			bsearch(&kp, by_name, n, sizeof(*by_name), entry_base_cmp);
+		struct maildir_entry *e = found != NULL ? *found : NULL;
 
 		pos += len + 1;
 		if (e == NULL)
@@ -74,6 +98,7 @@ static void remember_recent(struct imap_mailbox *box, const struct buf *bases)
 		}
 		box->recent_uids[box->recent_n++] = e->uid;
 	}
+	free(by_name);
 	if (box->recent_n > 1) /* never qsort a NULL array (UBSan) */
 		qsort(box->recent_uids, box->recent_n, sizeof(uint32_t), cmp_u32);
 }

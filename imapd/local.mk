@@ -145,3 +145,6 @@ tests_fuzz_fuzz_imap_folder_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imapd -I$(
 tests_fuzz_fuzz_imap_folder_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_imap_folder_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_imap_folder_LDADD = maildir/libmaildir.la lib/libhato.la
+# APPEND, COPY, MOVE (UIDPLUS)
+imapd_imapd_SOURCES += imapd/imap-target.c imapd/imap-target.h imapd/cmd-append.c \
+	imapd/cmd-copy.c

@@ -163,11 +163,11 @@ done:
 	imap_login_session_free(&s);
 }
 
-#define CAPA0 "IMAP4rev1 AUTH=CRAM-MD5 AUTH=CRAM-SHA1 AUTH=CRAM-SHA256 SASL-IR LITERAL+"
-#define CAPA0_TLS "IMAP4rev1 AUTH=CRAM-MD5 AUTH=CRAM-SHA1 AUTH=CRAM-SHA256 AUTH=PLAIN " \
+#define CAPA0 "IMAP4rev1 UIDPLUS AUTH=CRAM-MD5 AUTH=CRAM-SHA1 AUTH=CRAM-SHA256 SASL-IR LITERAL+"
+#define CAPA0_TLS "IMAP4rev1 UIDPLUS AUTH=CRAM-MD5 AUTH=CRAM-SHA1 AUTH=CRAM-SHA256 AUTH=PLAIN " \
 		  "AUTH=LOGIN SASL-IR LITERAL+"
 #define HELLO0 "* OK [CAPABILITY " CAPA0 " STARTTLS] Hato IMAP ready.\r\n"
-#define HELLO1 "* OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+ STARTTLS LOGINDISABLED] " \
+#define HELLO1 "* OK [CAPABILITY IMAP4rev1 UIDPLUS SASL-IR LITERAL+ STARTTLS LOGINDISABLED] " \
 	       "Hato IMAP ready.\r\n"
 #define HELLO2 "* OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+] Hato IMAP ready.\r\n"
 #define HELLO3 "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN UNSELECT SASL-IR LITERAL+] Hato IMAP ready.\r\n"
@@ -180,7 +180,7 @@ static const struct {
 	const char *out;
 } rows[] = {
 	/* CAPABILITY before and after STARTTLS: PLAIN/LOGIN only after, STARTTLS only before;
-	 * unimplemented configured names (UIDPLUS ... SORT QUOTA IDLE) are never advertised. */
+	 * unimplemented configured names (CHILDREN ... SORT QUOTA IDLE) are never advertised. */
 	{ 0, { "a CAPABILITY\r\n", "a STARTTLS\r\n", "b capability\r\n", NULL },
 	  HELLO0 "* CAPABILITY " CAPA0 " STARTTLS\r\na OK CAPABILITY completed\r\n" STARTTLS_OK
 	  "* CAPABILITY " CAPA0_TLS "\r\nb OK CAPABILITY completed\r\n" },
@@ -228,8 +228,8 @@ static const struct {
 	       "d CAPABILITY\r\ne LOGIN bob secret\r\n", NULL },
 	  HELLO1 "a NO [PRIVACYREQUIRED] STARTTLS required\r\n"
 	  "b NO [PRIVACYREQUIRED] STARTTLS required\r\nc OK Begin SSL/TLS negotiation now.\r\n{TLS}"
-	  "* CAPABILITY IMAP4rev1 AUTH=CRAM-MD5 AUTH=CRAM-SHA1 AUTH=CRAM-SHA256 AUTH=PLAIN SASL-IR "
-	  "LITERAL+\r\nd OK CAPABILITY completed\r\n"
+	  "* CAPABILITY IMAP4rev1 UIDPLUS AUTH=CRAM-MD5 AUTH=CRAM-SHA1 AUTH=CRAM-SHA256 AUTH=PLAIN "
+	  "SASL-IR LITERAL+\r\nd OK CAPABILITY completed\r\n"
 	  "{LOGIN bob secret}e OK LOGIN Ok.\r\n{OK rest=}" },
 	/* AUTHENTICATE: mechanisms not advertised now are refused; SASL-IR; "=" is empty. */
 	{ 0, { "a AUTHENTICATE PLAIN " PLAIN_BOB "\r\nb AUTHENTICATE SCRAM-SHA-256\r\n", NULL },
@@ -362,7 +362,7 @@ START_TEST(test_capa_table)
 	struct buf b = BUF_INIT;
 
 	imap_login_capa_dropped(&b, SEED " ACL ACL2=UNION");
-	ck_assert_str_eq(buf_cstr(&b), "UIDPLUS CHILDREN NAMESPACE THREAD=ORDEREDSUBJECT "
+	ck_assert_str_eq(buf_cstr(&b), "CHILDREN NAMESPACE THREAD=ORDEREDSUBJECT "
 				       "THREAD=REFERENCES SORT QUOTA IDLE ACL ACL2=UNION");
 	buf_reset(&b);
 	imap_login_capa_dropped(&b, NULL);
