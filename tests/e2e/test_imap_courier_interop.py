@@ -20,7 +20,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
 import unittest
 
 BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
@@ -363,7 +362,8 @@ class CourierInterop(unittest.TestCase):
         h = self.hato()
         h.ok(f"CREATE {FOLDER}")
         folder = self.md / FOLDER_DIR
-        self.assertTrue((folder / "maildirfolder").exists(), "Hato's CREATE made no Maildir++ folder")
+        self.assertTrue((folder / "maildirfolder").exists(),
+                        "Hato's CREATE made no Maildir++ folder")
         h.ok(f"APPEND {FOLDER} (\\Seen ProjectX) \"14-Nov-2023 22:13:20 +0000\"",
              b"Subject: appended\r\n\r\nbody\r\n")
         h.ok(f"APPEND {FOLDER} (\\Flagged)", b"Subject: appended 2\r\n\r\nbody 2\r\n")

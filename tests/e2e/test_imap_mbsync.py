@@ -83,7 +83,8 @@ Tunnel "{' '.join(shlex.quote(a) for a in self.imapd_argv())}"
 
     def setUp(self):
         self.assertTrue(IMAPD.exists(), f"{IMAPD} not built (set HATO_BUILD)")
-        self.assertIsNotNone(shutil.which("mbsync"), "mbsync missing: install the Debian package isync")
+        self.assertIsNotNone(shutil.which("mbsync"),
+                             "mbsync missing: install the Debian package isync")
         if IS_ROOT:
             self.assertIsNotNone(shutil.which("setpriv"), "setpriv (util-linux) is needed as root")
         self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="hato-mbsync-"))
