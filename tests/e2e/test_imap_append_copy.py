@@ -182,6 +182,15 @@ class AppendCopyTest(unittest.TestCase):
         # The session goes on.
         self.assertEqual(m.noop()[0], "OK")
 
+    def test_keywords_disabled(self):
+        m = self.imap(env=["IMAP_KEYWORDS=0"])
+        typ, data = m.append("INBOX", "($Work)", None, MSG)
+        self.assertEqual((typ, data), ("NO", [b"Keywords are disabled (IMAP_KEYWORDS=0)."]))
+        typ, data = m.append("INBOX", "(\\Answered)", None, MSG)
+        self.assertEqual(self.appenduid(data), (UIDV, 3))
+        self.assertEqual(len(self.files(self.md, "cur")), 3)
+        self.assertFalse((self.md / "courierimapkeywords").exists())
+
     def test_quota(self):
         (self.md / "maildirsize").write_bytes(b"1000S\n       0    0\n")
         self.chown()
@@ -286,7 +295,7 @@ class AppendCopyTest(unittest.TestCase):
 
     # --- concurrency ---
 
-    def test_concurrent_appends_never_share_a_uid(self):
+    def test_concurrent_appends_and_deliveries_never_share_a_uid(self):
         n = 40
         procs = [self.start(), self.start(), self.start()]
         for k, p in enumerate(procs):
@@ -299,6 +308,15 @@ class AppendCopyTest(unittest.TestCase):
             cmds.append(b"z LOGOUT\r\n")
             p.stdin.write(b"".join(cmds))
             p.stdin.flush()
+        # Deliveries into new/ meanwhile (as deliverquota makes them: tmp/, then rename).
+        delivered = set()
+        for i in range(20):
+            name = f"1800000000.M{i}P99Q{i}.test"
+            (self.md / "tmp" / name).write_bytes(f"X-Id: d-{i}\n\nd\n".encode())
+            if IS_ROOT:
+                os.chown(self.md / "tmp" / name, NOBODY, NOBODY)
+            os.rename(self.md / "tmp" / name, self.md / "new" / name)
+            delivered.add(f"d-{i}")
         got = {}
         for k, p in enumerate(procs):
             out = b"".join(self.read_until(p, b"z"))
@@ -318,7 +336,9 @@ class AppendCopyTest(unittest.TestCase):
                 xid = item[1].strip().decode()
                 if xid:
                     seen[uid] = xid.split(": ")[1]
-        self.assertEqual(seen, got)
+        self.assertEqual({u: x for u, x in seen.items() if not x.startswith("d-")}, got)
+        self.assertEqual({x for x in seen.values() if x.startswith("d-")}, delivered)
+        self.assertEqual(len(seen), len(got) + len(delivered))  # one UID each
         self.assertEqual(self.files(self.md, "tmp"), [])
 
 
