@@ -172,6 +172,48 @@ static void keep_missing(struct maildir_uiddb *out, const struct maildir_uiddb *
 	}
 }
 
+/* New messages get increasing UIDs in delivery order. Their names begin with the delivery
+ * time and its microseconds ("1700000000.M9P12Q1." before "1700000000.M10P12Q2."), which a
+ * byte order gets wrong within one second; strverscmp compares the digit runs as numbers. */
+static int delivery_cmp(const void *pa, const void *pb)
+{
+	const struct maildir_entry *const *a = pa, *const *b = pb;
+
+	return strverscmp((*a)->name, (*b)->name);
+}
+
+static int assign_new_uids(struct maildir_index *idx, struct maildir_scan *scan,
+			   struct maildir_uiddb *out, const char **error_r)
+{
+	struct maildir_entry **fresh;
+	size_t n = 0;
+	int ret = 0;
+
+	idx->assigned = 0;
+	for (size_t i = 0; i < scan->n; i++)
+		n += scan->v[i].uid == 0;
+	if (n == 0)
+		return 0;
+	fresh = xmalloc(n * sizeof(*fresh));
+	n = 0;
+	for (size_t i = 0; i < scan->n; i++)
+		if (scan->v[i].uid == 0)
+			fresh[n++] = &scan->v[i];
+	if (n > 1)
+		qsort(fresh, n, sizeof(*fresh), delivery_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (out->nextuid == UINT32_MAX) {
+			*error_r = "UID space exhausted";
+			ret = -1;
+			break;
+		}
+		fresh[i]->uid = out->nextuid++;
+		idx->assigned++;
+	}
+	free(fresh);
+	return ret;
+}
+
 /* Under the lock: re-read everything, assign UIDs, rewrite the file. */
 static int sync_locked(struct maildir_index *idx, struct maildir_scan *first, const char **error_r)
 {
@@ -204,18 +246,8 @@ static int sync_locked(struct maildir_index *idx, struct maildir_scan *first, co
 		(void)apply_uids(&scan, &db);
 	out.uidvalidity = db.uidvalidity;
 	out.nextuid = db.nextuid;
-	idx->assigned = 0;
-	/* scan is in file-name order: new messages get increasing UIDs in that order. */
-	for (size_t i = 0; i < scan.n; i++) {
-		if (scan.v[i].uid == 0) {
-			if (out.nextuid == UINT32_MAX) {
-				*error_r = "UID space exhausted";
-				goto out;
-			}
-			scan.v[i].uid = out.nextuid++;
-			idx->assigned++;
-		}
-	}
+	if (assign_new_uids(idx, &scan, &out, error_r) < 0)
+		goto out;
 	if (!cur_quiet(idx->dir, &cur_before, started))
 		keep_missing(&out, &db, &scan); /* needs scan in name order */
 	if (scan.n > 1)
