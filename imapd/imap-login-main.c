@@ -188,7 +188,7 @@ static int imap_login_child(int sock, int tls_implicit)
 	const char *error, *starttls = getenv("IMAP_STARTTLS");
 	struct sigaction sa;
 	unsigned int timeout;
-	int ret = 1;
+	int ret = 1, linger = 1;
 
 	imap_login_settings_init(&set, tls_implicit);
 	/* Credentials are read while the files are still reachable, before the chroot. STARTTLS
@@ -268,14 +268,21 @@ static int imap_login_child(int sock, int tls_implicit)
 		}
 		if (kind == IMAP_LOGIN_AUTH_START || kind == IMAP_LOGIN_AUTH_CONTINUE ||
 		    kind == IMAP_LOGIN_LOGIN) {
-			int rr = imap_login_relay(s, sock, &act, &out);
+			int rr;
 
+			/* Waiting for the verdict (authdaemond's growing failure delay, bounded
+			 * by the auth client's own timeouts) is not the client idling. */
+			alarm(0);
+			rr = imap_login_relay(s, sock, &act, &out);
+			alarm(timeout);
 			if (rr == 1) {
 				/* The tagged OK goes out before the handoff, so that it precedes
 				 * every answer of imapd to the pipelined commands. */
 				if (login_conn_write(&conn, &out) < 0)
 					break;
 				ret = login_conn_handoff(&conn, sock, in + pos, inlen - pos, 0) < 0;
+				/* Plain: fd 0 is imapd's now and must not be shut down here. */
+				linger = conn.tls != NULL;
 				goto end;
 			}
 			if (login_conn_write(&conn, &out) < 0 || rr < 0)
@@ -314,6 +321,8 @@ end:
 		tls_session_free(conn.tls);
 	if (server != NULL)
 		tls_server_free(server);
+	if (linger)
+		login_child_linger();
 	return ret;
 }
 

@@ -166,8 +166,13 @@ static int pop3_login_child(int sock, int tls_implicit, const char *apop_timesta
 			       : pop3_login_session_parse_error(s, r, &out, &act);
 		if (kind == POP3_LOGIN_AUTH_START || kind == POP3_LOGIN_AUTH_CONTINUE ||
 		    kind == POP3_LOGIN_USERPASS || kind == POP3_LOGIN_APOP) {
-			int rr = pop3_login_relay(s, sock, apop_timestamp, &act, &out);
+			int rr;
 
+			/* Waiting for the verdict (authdaemond's growing failure delay, bounded
+			 * by the auth client's own timeouts) is not the client idling. */
+			alarm(0);
+			rr = pop3_login_relay(s, sock, apop_timestamp, &act, &out);
+			alarm(timeout);
 			if (rr == 1) {
 				ret = login_conn_handoff(&conn, sock, in + pos, inlen - pos,
 							 pop3_login_session_utf8(s)) < 0;

@@ -310,6 +310,32 @@ START_TEST(test_index_corrupt_uiddb_recovers)
 }
 END_TEST
 
+/* New UIDs follow delivery order: within one second the microseconds after M are compared as
+ * numbers (byte order would put M100000 before M99999). */
+START_TEST(test_index_new_uids_in_delivery_order)
+{
+	char *md = tmd_make();
+	struct maildir_index idx;
+	const char *error;
+
+	tmd_put(md, "cur/1700000001.M5P7Q3.h:2,", "c\n");
+	tmd_put(md, "cur/1700000000.M100000P7Q2.h:2,S", "b\n");
+	tmd_put(md, "new/1700000000.M99999P7Q1.h", "a\n");
+	maildir_index_init(&idx, md);
+	ck_assert_int_eq(maildir_index_sync(&idx, &error), 0);
+	ck_assert_uint_eq(idx.msgs.n, 3);
+	ck_assert_uint_eq(idx.msgs.v[0].uid, 1);
+	ck_assert(strncmp(idx.msgs.v[0].name, "1700000000.M99999P7Q1.", 22) == 0);
+	ck_assert_uint_eq(idx.msgs.v[1].uid, 2);
+	ck_assert(strncmp(idx.msgs.v[1].name, "1700000000.M100000P7Q2.", 23) == 0);
+	ck_assert_uint_eq(idx.msgs.v[2].uid, 3);
+	ck_assert(strncmp(idx.msgs.v[2].name, "1700000001.M5P7Q3.", 18) == 0);
+	maildir_index_free(&idx);
+	tmd_rm_rf(md);
+	free(md);
+}
+END_TEST
+
 START_TEST(test_index_missing_uiddb)
 {
 	char *md = tmd_make(), *db;
@@ -622,6 +648,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_index_corrupt_uiddb_recovers, 0,
 	                    sizeof(corrupt_rows) / sizeof(corrupt_rows[0]));
 	tcase_add_test(tc, test_index_missing_uiddb);
+	tcase_add_test(tc, test_index_new_uids_in_delivery_order);
 	tcase_add_test(tc, test_pop3list_sync_fixture);
 	tcase_add_test(tc, test_deliver_flags_copy_expunge);
 	tcase_add_test(tc, test_purge_tmp);
