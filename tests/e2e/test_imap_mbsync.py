@@ -425,7 +425,7 @@ class MbsyncService(Mbsync):
         out = self.sync()
         proto = [line for line in out.splitlines() if re.match(r"F: (>>> |\d+ |\* OK)", line)]
         self.assertEqual(proto[:4], [
-            "F: * OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+ STARTTLS] Hato IMAP ready.",
+            "F: * OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+ ID ENABLE STARTTLS] Hato IMAP ready.",
             "F: >>> 1 STARTTLS", "F: 1 OK Begin SSL/TLS negotiation now.", "F: >>> 2 CAPABILITY"])
         self.assertIn("F: 3 OK LOGIN Ok.", proto)
         # A wrong password: mbsync fails and nothing is synced.
