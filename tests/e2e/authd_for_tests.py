@@ -3,6 +3,7 @@ authdaemond, so the test starts one on a private directory with its authdaemonrc
 AUTHDAEMONVAR at it. Without it, nothing is started (the login parent authenticates in process).
 """
 import os
+import pathlib
 import subprocess
 import time
 
@@ -16,8 +17,12 @@ class Authd:
         sockdir = workdir / "authdaemon"
         sockdir.mkdir()
         self.log = open(workdir / "authdaemond.log", "wb")
+        # The login programs apply their own failure delay; authdaemond's growing per-IP
+        # delay (every test connects from 127.0.0.1) would only stretch the suites.
+        daemon_rc = workdir / "authdaemonrc.daemon"
+        daemon_rc.write_text(pathlib.Path(rc).read_text() + "\nAUTHFAILDELAY=50\n")
         self.proc = subprocess.Popen([str(build / "authlib" / "authdaemond"), "-e", "-f",
-                                      str(rc), "-d", str(sockdir)], stderr=self.log,
+                                      str(daemon_rc), "-d", str(sockdir)], stderr=self.log,
                                      stdin=subprocess.DEVNULL)
         for _ in range(200):
             if (sockdir / "socket").exists() and (sockdir / "auth-client").exists():
