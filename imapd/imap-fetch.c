@@ -10,6 +10,7 @@
 #include "maildir-name.h"
 #include "mime-bodystructure.h"
 #include "mime-envelope.h"
+#include "mime-header.h"
 #include "mime-parse.h"
 #include "safe-io.h"
 
@@ -27,6 +28,7 @@
 struct fetch_msg {
 	struct buf data;
 	struct stat st;
+	size_t size; /* RFC822.SIZE: the file's bytes with bare LF counted as CRLF */
 	const struct mime_part *root;
 };
 
@@ -38,6 +40,14 @@ static int load(struct imap_mailbox *box, const struct maildir_entry *e, bool ne
 	int fd;
 
 	buf_printf(&path, "%s/cur/%s", box->idx.dir, e->name);
+	if (!need_body) {
+		/* INTERNALDATE alone: one stat, not open + fstat + close. */
+		int ret = stat(buf_cstr(&path), &m->st);
+
+		buf_free(&path);
+		*error_r = "cannot stat the message file";
+		return ret == 0 ? 0 : errno == ENOENT ? 1 : -1;
+	}
 	fd = open(buf_cstr(&path), O_RDONLY | O_CLOEXEC);
 	buf_free(&path);
 	if (fd < 0) {
@@ -49,17 +59,16 @@ static int load(struct imap_mailbox *box, const struct maildir_entry *e, bool ne
 		*error_r = "cannot stat the message file or it is too large";
 		return -1;
 	}
-	if (need_body) {
-		buf_reserve(&m->data, (size_t)m->st.st_size);
-		n = read_full(fd, m->data.data, (size_t)m->st.st_size);
-		if (n < 0) {
-			close(fd);
-			*error_r = "cannot read the message file";
-			return -1;
-		}
-		m->data.len = (size_t)n;
-		m->data.data[n] = '\0';
+	buf_reserve(&m->data, (size_t)m->st.st_size);
+	n = read_full(fd, m->data.data, (size_t)m->st.st_size);
+	if (n < 0) {
+		close(fd);
+		*error_r = "cannot read the message file";
+		return -1;
 	}
+	m->data.len = (size_t)n;
+	m->data.data[n] = '\0';
+	m->size = mime_crlf_size(m->data.data, m->data.len, NULL);
 	close(fd);
 	return 0;
 }
@@ -214,7 +223,7 @@ static void write_item(struct imap_client *client, struct arena *a, const struct
 		imap_date_write_datetime(line, m->st.st_mtime, tz_minutes(m->st.st_mtime));
 		break;
 	case IMAP_FETCH_RFC822_SIZE:
-		buf_printf(line, "RFC822.SIZE %zu", m->root->header_size + m->root->body_size);
+		buf_printf(line, "RFC822.SIZE %zu", m->size);
 		break;
 	case IMAP_FETCH_ENVELOPE:
 		buf_puts(line, "ENVELOPE ");
@@ -249,6 +258,7 @@ int imap_fetch_write(const struct imap_fetch *f, struct imap_client *client,
 	const struct maildir_entry *e = msg != NULL ? imap_mailbox_entry(box, msg) : NULL;
 	struct fetch_msg m;
 	struct buf line = BUF_INIT;
+	struct arena *scratch = NULL;
 	bool seen_now = false, want_flags = has_item(f, IMAP_FETCH_FLAGS);
 	const char *sep = "";
 	int ret;
@@ -262,8 +272,12 @@ int imap_fetch_write(const struct imap_fetch *f, struct imap_client *client,
 			buf_free(&m.data);
 			return ret;
 		}
-		if (f->need_body)
-			m.root = mime_parse(client->arena, m.data.data, m.data.len, NULL);
+		/* The tree lives only as long as this message's line: in the command's arena, a
+		 * FETCH 1:* kept every message's tree until the command ended. */
+		if (f->need_mime) {
+			scratch = arena_new(8192);
+			m.root = mime_parse(scratch, m.data.data, m.data.len, NULL);
+		}
 	}
 	if (f->sets_seen && !box->readonly && !(msg->flags & MAILDIR_FLAG_SEEN)) {
 		if (imap_mailbox_set_flags(box, msg, msg->flags | MAILDIR_FLAG_SEEN, error_r) == 0)
@@ -276,7 +290,8 @@ int imap_fetch_write(const struct imap_fetch *f, struct imap_client *client,
 	}
 	for (unsigned int i = 0; i < f->count; i++) {
 		buf_puts(&line, sep);
-		write_item(client, client->arena, &f->items[i], msg, &m, &line);
+		write_item(client, scratch != NULL ? scratch : client->arena, &f->items[i], msg, &m,
+			   &line);
 		sep = " ";
 	}
 	if (seen_now && !want_flags) {
@@ -288,5 +303,6 @@ int imap_fetch_write(const struct imap_fetch *f, struct imap_client *client,
 	imap_client_write(client, line.data, line.len);
 	buf_free(&line);
 	buf_free(&m.data);
+	arena_free(scratch);
 	return 0;
 }

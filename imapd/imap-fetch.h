@@ -50,6 +50,7 @@ struct imap_fetch {
 	unsigned int count;
 	bool uid;        /* UID FETCH: UID is always returned */
 	bool need_body;  /* the message file must be read */
+	bool need_mime;  /* ... and parsed (RFC822.SIZE alone only counts its line ends) */
 	bool sets_seen;  /* a non-PEEK body item */
 };
 

@@ -103,16 +103,29 @@ static void remember_recent(struct imap_mailbox *box, const struct buf *bases)
 		qsort(box->recent_uids, box->recent_n, sizeof(uint32_t), cmp_u32);
 }
 
-static bool take_recent(struct imap_mailbox *box, uint32_t uid)
+/* Whether uid is one of ours to show as \Recent. The callers ask in ascending UID order, so a
+ * cursor walks recent_uids once; a taken UID is zeroed (UIDs start at 1) and recent_compact()
+ * removes them afterwards. Removing each at once (memmove) made a SELECT that claims n new
+ * messages O(n^2). */
+static bool take_recent(struct imap_mailbox *box, size_t *pos, uint32_t uid)
 {
-	uint32_t *p = box->recent_n == 0 ? NULL
-		: bsearch(&uid, box->recent_uids, box->recent_n, sizeof(uid), cmp_u32);
-
-	if (p == NULL)
+	while (*pos < box->recent_n && box->recent_uids[*pos] < uid)
+		(*pos)++;
+	if (*pos == box->recent_n || box->recent_uids[*pos] != uid)
 		return false;
-	memmove(p, p + 1, (size_t)(box->recent_uids + box->recent_n - (p + 1)) * sizeof(uid));
-	box->recent_n--;
+	box->recent_uids[(*pos)++] = 0;
 	return true;
+}
+
+static void recent_compact(struct imap_mailbox *box)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < box->recent_n; i++) {
+		if (box->recent_uids[i] != 0)
+			box->recent_uids[out++] = box->recent_uids[i];
+	}
+	box->recent_n = out;
 }
 
 static void view_reserve(struct imap_mailbox *box, size_t n)
@@ -175,6 +188,7 @@ int imap_mailbox_open(const char *dir, bool readonly, bool keywords, struct imap
 		      const char **error_r)
 {
 	struct imap_mailbox *box = xcalloc(1, sizeof(*box));
+	size_t recent_pos = 0;
 
 	maildir_index_init(&box->idx, dir);
 	maildir_keywords_init(&box->kw);
@@ -191,11 +205,12 @@ int imap_mailbox_open(const char *dir, bool readonly, bool keywords, struct imap
 
 		m->uid = e->uid;
 		m->flags = e->flags;
-		m->recent = take_recent(box, e->uid);
+		m->recent = take_recent(box, &recent_pos, e->uid);
 		m->expunged = false;
 		m->keywords = keywords_of(box, e);
 		box->recent_count += m->recent;
 	}
+	recent_compact(box);
 	*box_r = box;
 	return 0;
 }
@@ -258,7 +273,7 @@ int imap_mailbox_sync(struct imap_mailbox *box, struct imap_client *client, bool
 {
 	uint32_t old_count = box->count, old_recent = box->recent_count, kept = 0;
 	uint32_t *changed = NULL, nchanged = 0;
-	size_t j = 0;
+	size_t j = 0, recent_pos = 0;
 
 	if (reread(box, error_r) < 0)
 		return -1;
@@ -305,11 +320,12 @@ int imap_mailbox_sync(struct imap_mailbox *box, struct imap_client *client, bool
 
 		m->uid = box->idx.msgs.v[j].uid;
 		m->flags = box->idx.msgs.v[j].flags;
-		m->recent = take_recent(box, m->uid);
+		m->recent = take_recent(box, &recent_pos, m->uid);
 		m->expunged = false;
 		m->keywords = keywords_of(box, &box->idx.msgs.v[j]);
 		box->recent_count += m->recent;
 	}
+	recent_compact(box);
 	if (box->count != old_count)
 		imap_client_untagged(client, "%u EXISTS", box->count);
 	if (box->recent_count != old_recent || box->count != old_count)
