@@ -61,23 +61,19 @@ static void imap_login_alarm(int sig)
 static int imap_login_relay(struct imap_login_session *s, int sock,
 			    const struct imap_login_action *act, struct buf *out)
 {
-	static uint8_t rbuf[LOGIN_PROTO_HEADER + LOGIN_PROTO_MAX_PAYLOAD];
 	const char *secured = imap_login_session_tls_active(s) ? "1" : "0";
 	const char *f[3];
 	enum login_proto_type type;
 	unsigned int n;
-	struct login_proto_msg m;
+	enum login_verdict verdict;
 	struct imap_login_action next;
 	enum imap_login_result result;
 	char *text;
 
 	switch (act->kind) {
 	case IMAP_LOGIN_AUTH_START:
-		f[0] = act->mech, f[1] = act->data != NULL ? act->data : "", f[2] = secured;
+		f[0] = act->mech, f[1] = login_initial_response_field(act->data), f[2] = secured;
 		type = LOGIN_MSG_AUTH_START, n = 3;
-		/* "" on the wire means no initial response; an empty one is sent as "=". */
-		if (act->data != NULL && *act->data == '\0')
-			f[1] = "=";
 		break;
 	case IMAP_LOGIN_AUTH_CONTINUE:
 		f[0] = act->data, type = LOGIN_MSG_AUTH_CONTINUE, n = 1;
@@ -87,23 +83,16 @@ static int imap_login_relay(struct imap_login_session *s, int sock,
 		type = LOGIN_MSG_USERPASS, n = 3;
 		break;
 	}
-	if (login_child_request(sock, type, f, n, rbuf, sizeof(rbuf), &m) < 0) {
-		result = IMAP_LOGIN_TEMPFAIL;
-		text = NULL;
-	} else if (m.type == LOGIN_MSG_CHALLENGE) {
-		text = login_proto_field_dup(&m.fields[0]);
+	verdict = login_child_ask(sock, type, f, n, &text);
+	if (verdict == LOGIN_VERDICT_CHALLENGE) {
 		imap_login_session_auth_challenge(s, text != NULL ? text : "", out);
 		free(text);
 		return 0;
-	} else if (m.type == LOGIN_MSG_OK) {
-		result = IMAP_LOGIN_OK;
-		text = NULL;
-	} else {
-		result = login_proto_field_is(&m.fields[0], "temp")	  ? IMAP_LOGIN_TEMPFAIL
-			 : login_proto_field_is(&m.fields[0], "refused") ? IMAP_LOGIN_REFUSED
-									  : IMAP_LOGIN_FAILED;
-		text = login_proto_field_dup(&m.fields[1]);
 	}
+	result = verdict == LOGIN_VERDICT_OK	     ? IMAP_LOGIN_OK
+		 : verdict == LOGIN_VERDICT_REFUSED ? IMAP_LOGIN_REFUSED
+		 : verdict == LOGIN_VERDICT_TEMPFAIL ? IMAP_LOGIN_TEMPFAIL
+						     : IMAP_LOGIN_FAILED;
 	imap_login_session_auth_result(s, result, text, out, &next);
 	free(text);
 	if (result == IMAP_LOGIN_OK)

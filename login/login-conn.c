@@ -6,6 +6,7 @@
 #include "tls.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -46,6 +47,34 @@ int login_conn_handoff(struct login_conn *c, int sock, const char *rest, size_t 
 		ret = tls_proxy(c->tls, sp[0]);
 	close(sp[0]);
 	return ret;
+}
+
+enum login_verdict login_child_ask(int sock, enum login_proto_type type, const char *const *fields,
+				   unsigned int n, char **text_r)
+{
+	static uint8_t rbuf[LOGIN_PROTO_HEADER + LOGIN_PROTO_MAX_PAYLOAD];
+	struct login_proto_msg m;
+
+	*text_r = NULL;
+	if (login_child_request(sock, type, fields, n, rbuf, sizeof(rbuf), &m) < 0)
+		return LOGIN_VERDICT_TEMPFAIL;
+	if (m.type == LOGIN_MSG_CHALLENGE) {
+		*text_r = login_proto_field_dup(&m.fields[0]);
+		return LOGIN_VERDICT_CHALLENGE;
+	}
+	if (m.type == LOGIN_MSG_OK)
+		return LOGIN_VERDICT_OK;
+	*text_r = login_proto_field_dup(&m.fields[1]);
+	return login_proto_field_is(&m.fields[0], "temp")      ? LOGIN_VERDICT_TEMPFAIL
+	       : login_proto_field_is(&m.fields[0], "refused") ? LOGIN_VERDICT_REFUSED
+							       : LOGIN_VERDICT_FAILED;
+}
+
+const char *login_initial_response_field(const char *data)
+{
+	if (data == NULL)
+		return "";
+	return *data == '\0' ? "=" : data;
 }
 
 void login_sleep_ms(unsigned int ms)

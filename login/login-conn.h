@@ -25,6 +25,23 @@ int login_conn_write(struct login_conn *c, struct buf *out);
  * process keeps proxying until either side closes. Returns 0 or -1. */
 int login_conn_handoff(struct login_conn *c, int sock, const char *rest, size_t len, int utf8);
 
+/* P's answer to a login request, as L sees it. */
+enum login_verdict {
+	LOGIN_VERDICT_CHALLENGE, /* a SASL step: text is the base64 challenge */
+	LOGIN_VERDICT_OK,
+	LOGIN_VERDICT_FAILED,	 /* wrong credentials: text is P's reason, if any */
+	LOGIN_VERDICT_REFUSED,	 /* the account may not use this service (disablepop3 ...) */
+	LOGIN_VERDICT_TEMPFAIL,	 /* P or authdaemond could not decide; also P gone or garbage */
+};
+
+/* L: send one login request to P and classify its answer; *text_r is malloc'd or NULL. */
+enum login_verdict login_child_ask(int sock, enum login_proto_type type, const char *const *fields,
+				   unsigned int n, char **text_r);
+
+/* The AUTH_START field for a SASL initial response: "" on the wire means none, so an empty one
+ * (RFC 4954 "=") is sent as "=". */
+const char *login_initial_response_field(const char *data);
+
 /* Sleep, restarting after signals (the failure delay). */
 void login_sleep_ms(unsigned int ms);
 
