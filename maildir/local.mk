@@ -67,15 +67,13 @@ tests_unit_check_maildir_deliverquota_CFLAGS = $(MAILDIR_TEST_CFLAGS) \
 	-DDELIVERQUOTA='"$(abs_top_builddir)/deliverquota"'
 tests_unit_check_maildir_deliverquota_LDADD = maildir/libmaildir.la $(TEST_LIBS)
 
-# Fuzz target for the metadata parsers. tests/local.mk sets FUZZ_TARGETS with '=' after this file
-# is included, so it cannot be appended to from here yet: until the integrator moves that
-# assignment up, the target runs in `make check` through the stand-alone driver only.
-check_PROGRAMS += tests/fuzz/fuzz-maildir-meta
-TESTS += tests/fuzz/fuzz-maildir-meta
-tests_fuzz_fuzz_maildir_meta_SOURCES = tests/fuzz/fuzz-maildir-meta.c tests/fuzz/fuzz-main.c
-tests_fuzz_fuzz_maildir_meta_LDADD = maildir/libmaildir.la
-# fuzz-main.c redefines MAX_INPUT from <limits.h> (reported to the integrator): warn, don't fail.
-tests_fuzz_fuzz_maildir_meta_CFLAGS = $(AM_CFLAGS) -Wno-error
+# Fuzz target for the metadata parsers (uiddb, pop3 size list, keywords, subscriptions,
+# maildirsize, file names, modified UTF-7).
+FUZZ_TARGETS += tests/fuzz/fuzz-maildir-meta
+tests_fuzz_fuzz_maildir_meta_SOURCES = tests/fuzz/fuzz-maildir-meta.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_maildir_meta_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_maildir_meta_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_maildir_meta_LDADD = maildir/libmaildir.la lib/libhato.la
 
 # Benchmark helper for bench/maildir-scan.sh (not installed, not a test).
 noinst_PROGRAMS += maildir/maildir-scan-bench
