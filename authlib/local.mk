@@ -50,18 +50,9 @@ tests_unit_check_sasl_SOURCES = tests/unit/check-sasl.c $(SASL_TEST_CREDS)
 tests_unit_check_sasl_CFLAGS = $(TEST_CFLAGS) $(NETTLE_CFLAGS) -I$(top_srcdir)/authlib
 tests_unit_check_sasl_LDADD = $(AUTHLIB_LIBS) $(TEST_LIBS)
 
-# Fuzz targets. tests/local.mk sets FUZZ_TARGETS with '=' after this file is included, so
-# automake refuses '+=' here; until that moves to Makefile.am, register them the same way it
-# would.
-AUTHLIB_FUZZ =
-if FUZZING
-noinst_PROGRAMS += $(AUTHLIB_FUZZ)
-else
-check_PROGRAMS += $(AUTHLIB_FUZZ)
-TESTS += $(AUTHLIB_FUZZ)
-endif
+# Fuzz targets (the pattern of tests/local.mk).
 
-AUTHLIB_FUZZ += tests/fuzz/fuzz-sasl-plain
+FUZZ_TARGETS += tests/fuzz/fuzz-sasl-plain
 tests_fuzz_fuzz_sasl_plain_SOURCES = tests/fuzz/fuzz-sasl-plain.c tests/fuzz/fuzz-sasl-run.h \
 	$(SASL_TEST_CREDS) $(FUZZ_DRIVER)
 tests_fuzz_fuzz_sasl_plain_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib \
@@ -69,7 +60,7 @@ tests_fuzz_fuzz_sasl_plain_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/
 tests_fuzz_fuzz_sasl_plain_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_sasl_plain_LDADD = $(AUTHLIB_LIBS)
 
-AUTHLIB_FUZZ += tests/fuzz/fuzz-sasl-login
+FUZZ_TARGETS += tests/fuzz/fuzz-sasl-login
 tests_fuzz_fuzz_sasl_login_SOURCES = tests/fuzz/fuzz-sasl-login.c tests/fuzz/fuzz-sasl-run.h \
 	$(SASL_TEST_CREDS) $(FUZZ_DRIVER)
 tests_fuzz_fuzz_sasl_login_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib \
@@ -77,7 +68,7 @@ tests_fuzz_fuzz_sasl_login_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/
 tests_fuzz_fuzz_sasl_login_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_sasl_login_LDADD = $(AUTHLIB_LIBS)
 
-AUTHLIB_FUZZ += tests/fuzz/fuzz-sasl-cram
+FUZZ_TARGETS += tests/fuzz/fuzz-sasl-cram
 tests_fuzz_fuzz_sasl_cram_SOURCES = tests/fuzz/fuzz-sasl-cram.c tests/fuzz/fuzz-sasl-run.h \
 	$(SASL_TEST_CREDS) $(FUZZ_DRIVER)
 tests_fuzz_fuzz_sasl_cram_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib \
@@ -85,7 +76,7 @@ tests_fuzz_fuzz_sasl_cram_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/a
 tests_fuzz_fuzz_sasl_cram_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_sasl_cram_LDADD = $(AUTHLIB_LIBS)
 
-AUTHLIB_FUZZ += tests/fuzz/fuzz-sasl-scram
+FUZZ_TARGETS += tests/fuzz/fuzz-sasl-scram
 tests_fuzz_fuzz_sasl_scram_SOURCES = tests/fuzz/fuzz-sasl-scram.c tests/fuzz/fuzz-sasl-run.h \
 	$(SASL_TEST_CREDS) $(FUZZ_DRIVER)
 tests_fuzz_fuzz_sasl_scram_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib \
@@ -93,7 +84,7 @@ tests_fuzz_fuzz_sasl_scram_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/
 tests_fuzz_fuzz_sasl_scram_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_sasl_scram_LDADD = $(AUTHLIB_LIBS)
 
-AUTHLIB_FUZZ += tests/fuzz/fuzz-sasl-scram256
+FUZZ_TARGETS += tests/fuzz/fuzz-sasl-scram256
 tests_fuzz_fuzz_sasl_scram256_SOURCES = tests/fuzz/fuzz-sasl-scram256.c tests/fuzz/fuzz-sasl-run.h \
 	$(SASL_TEST_CREDS) $(FUZZ_DRIVER)
 tests_fuzz_fuzz_sasl_scram256_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib \
@@ -101,7 +92,7 @@ tests_fuzz_fuzz_sasl_scram256_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdi
 tests_fuzz_fuzz_sasl_scram256_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_sasl_scram256_LDADD = $(AUTHLIB_LIBS)
 
-AUTHLIB_FUZZ += tests/fuzz/fuzz-sasl-apop
+FUZZ_TARGETS += tests/fuzz/fuzz-sasl-apop
 tests_fuzz_fuzz_sasl_apop_SOURCES = tests/fuzz/fuzz-sasl-apop.c tests/fuzz/fuzz-sasl-run.h \
 	$(SASL_TEST_CREDS) $(FUZZ_DRIVER)
 tests_fuzz_fuzz_sasl_apop_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib \
@@ -127,19 +118,19 @@ tests_unit_check_auth_proto_SOURCES = tests/unit/check-auth-proto.c
 tests_unit_check_auth_proto_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/authlib
 tests_unit_check_auth_proto_LDADD = $(AUTHLIB_LIBS) $(TEST_LIBS)
 
-AUTHLIB_FUZZ += tests/fuzz/fuzz-authdaemon-courier
+FUZZ_TARGETS += tests/fuzz/fuzz-authdaemon-courier
 tests_fuzz_fuzz_authdaemon_courier_SOURCES = tests/fuzz/fuzz-authdaemon-courier.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_authdaemon_courier_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib
 tests_fuzz_fuzz_authdaemon_courier_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_authdaemon_courier_LDADD = $(AUTHLIB_LIBS)
 
-AUTHLIB_FUZZ += tests/fuzz/fuzz-authdaemon-dovecot
+FUZZ_TARGETS += tests/fuzz/fuzz-authdaemon-dovecot
 tests_fuzz_fuzz_authdaemon_dovecot_SOURCES = tests/fuzz/fuzz-authdaemon-dovecot.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_authdaemon_dovecot_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib
 tests_fuzz_fuzz_authdaemon_dovecot_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_authdaemon_dovecot_LDADD = $(AUTHLIB_LIBS)
 
-AUTHLIB_FUZZ += tests/fuzz/fuzz-auth-client-account
+FUZZ_TARGETS += tests/fuzz/fuzz-auth-client-account
 tests_fuzz_fuzz_auth_client_account_SOURCES = tests/fuzz/fuzz-auth-client-account.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_auth_client_account_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS) -I$(top_srcdir)/authlib
 tests_fuzz_fuzz_auth_client_account_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
