@@ -2,6 +2,7 @@
 #include "config.h"
 #include "maildir-mutf7.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -114,6 +115,10 @@ static int decode_shift(const char **pp, struct buf *out, const char **error_r)
 		} else if (u >= 0x20 && u <= 0x7e) {
 			*error_r = "modified UTF-7: printable ASCII must not be encoded";
 			return -1;
+		} else if (u < 0x20 || u == 0x7f) {
+			/* NUL would cut the name short; no folder name needs a control character. */
+			*error_r = "modified UTF-7: control character";
+			return -1;
 		} else {
 			put_utf8(out, u);
 		}
@@ -161,32 +166,45 @@ int maildir_mutf7_to_utf8(const char *in, struct buf *out, const char **error_r)
 	return 0;
 }
 
-static void flush_units(struct buf *out, const uint16_t *u, size_t n)
-{
-	uint32_t bits = 0;
-	int nbits = 0;
+/* An open base64 run of the encoder: 16-bit units go in, base64 digits out as they fill. */
+struct mutf7_run {
+	uint32_t bits;
+	int nbits;
+	bool open;
+};
 
-	buf_putc(out, '&');
-	for (size_t i = 0; i < n; i++) {
-		bits = (bits << 16) | u[i];
-		nbits += 16;
-		while (nbits >= 6) {
-			nbits -= 6;
-			buf_putc(out, b64[(bits >> nbits) & 0x3f]);
-		}
-		bits &= (1u << nbits) - 1;
+static void run_unit(struct buf *out, struct mutf7_run *r, uint16_t u)
+{
+	if (!r->open) {
+		buf_putc(out, '&');
+		r->open = true;
 	}
-	if (nbits > 0)
-		buf_putc(out, b64[(bits << (6 - nbits)) & 0x3f]);
+	r->bits = (r->bits << 16) | u;
+	r->nbits += 16;
+	while (r->nbits >= 6) {
+		r->nbits -= 6;
+		buf_putc(out, b64[(r->bits >> r->nbits) & 0x3f]);
+	}
+	r->bits &= (1u << r->nbits) - 1;
+}
+
+static void run_close(struct buf *out, struct mutf7_run *r)
+{
+	if (!r->open)
+		return;
+	if (r->nbits > 0)
+		buf_putc(out, b64[(r->bits << (6 - r->nbits)) & 0x3f]);
 	buf_putc(out, '-');
+	*r = (struct mutf7_run){ 0 };
 }
 
 int maildir_mutf7_from_utf8(const char *in, struct buf *out, const char **error_r)
 {
 	const unsigned char *p = (const unsigned char *)in;
-	uint16_t units[128];
-	size_t n = 0;
+	struct mutf7_run run = { 0 };
 
+	/* One run per stretch of non-ASCII, however long: splitting it would make adjacent
+	 * shifts, which the decoder (RFC 3501) refuses. */
 	while (*p != '\0') {
 		int32_t c = utf8_next(&p);
 		if (c < 0) {
@@ -194,29 +212,19 @@ int maildir_mutf7_from_utf8(const char *in, struct buf *out, const char **error_
 			return -1;
 		}
 		if (c >= 0x20 && c <= 0x7e) {
-			if (n > 0)
-				flush_units(out, units, n);
-			n = 0;
+			run_close(out, &run);
 			if (c == '&')
 				buf_puts(out, "&-");
 			else
 				buf_putc(out, (char)c);
-			continue;
-		}
-		if (n + 2 > sizeof(units) / sizeof(units[0])) {
-			/* Keep one run: flushing mid-way would create adjacent shifts. */
-			*error_r = "name too long";
-			return -1;
-		}
-		if (c >= 0x10000) {
+		} else if (c >= 0x10000) {
 			c -= 0x10000;
-			units[n++] = (uint16_t)(0xd800 + (c >> 10));
-			units[n++] = (uint16_t)(0xdc00 + (c & 0x3ff));
+			run_unit(out, &run, (uint16_t)(0xd800 + (c >> 10)));
+			run_unit(out, &run, (uint16_t)(0xdc00 + (c & 0x3ff)));
 		} else {
-			units[n++] = (uint16_t)c;
+			run_unit(out, &run, (uint16_t)c);
 		}
 	}
-	if (n > 0)
-		flush_units(out, units, n);
+	run_close(out, &run);
 	return 0;
 }

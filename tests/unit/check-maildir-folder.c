@@ -43,6 +43,8 @@ static const struct bad_row {
     {"&U,BTFw", "modified UTF-7: unterminated shift"},
     {"&U!-", "modified UTF-7: bad base64 character"},
     {"&AGE-", "modified UTF-7: printable ASCII must not be encoded"},
+    {"al&AAAAAA-", "modified UTF-7: control character"},
+    {"&AB8-", "modified UTF-7: control character"},
     {"&AOkA-", "modified UTF-7: bad shift length or padding bits"},
     {"&2D3YPQ-", "modified UTF-7: unpaired surrogate"},
     {"&3gA-", "modified UTF-7: unpaired surrogate"},
