@@ -4,9 +4,11 @@
 #include "buf.h"
 
 #include <stddef.h>
+#include <string.h>
+#include <strings.h>
 
-/* Extend this table when a command or extension lands (IDLE, UIDPLUS, NAMESPACE, ...); the
- * imap-login helper advertises the intersection with IMAP_CAPABILITY. */
+/* Extend this table when a command or extension lands; imap-login advertises its intersection
+ * with IMAP_CAPABILITY (imap_capability_has). */
 static const char *const imap_capabilities[] = {
 	"IMAP4rev1",
 	"LITERAL+", /* the parser accepts {n+} */
@@ -31,4 +33,13 @@ void imap_capability_write(struct buf *out)
 			buf_putc(out, ' ');
 		buf_puts(out, imap_capabilities[i]);
 	}
+}
+
+bool imap_capability_has(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(imap_capabilities) / sizeof(imap_capabilities[0]); i++)
+		if (strlen(imap_capabilities[i]) == len &&
+		    strncasecmp(imap_capabilities[i], name, len) == 0)
+			return true;
+	return false;
 }

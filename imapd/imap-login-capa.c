@@ -1,35 +1,17 @@
 /* imap-login's capability list: configured names filtered by the implemented table. */
 #include "config.h"
 #include "imap-login-capa.h"
+#include "imap-capability.h"
 
 #include <string.h>
 #include <strings.h>
 
-/* What Hato's imapd implements today (keep in step with imapd/imap-capability.c): SORT,
- * THREAD=, QUOTA, ACL ... join this table when their commands land. */
-static const char *const implemented[] = {
-	"IMAP4rev1",
-	"LITERAL+", /* RFC 7888: both parsers accept {n+} */
-	"SASL-IR",  /* RFC 4959: AUTHENTICATE's initial response, handled by imap-login */
-	"UNSELECT", /* RFC 3691 */
-	"UIDPLUS",  /* RFC 4315: imapd's APPENDUID, COPYUID, UID EXPUNGE */
-	"MOVE",     /* RFC 6851 */
-	"IDLE",     /* RFC 2177 */
-	"ID",       /* RFC 2971: imap-login and imapd */
-	"ENABLE",   /* RFC 5161: imapd */
-	"CHILDREN",
-	"NAMESPACE",
-	"SPECIAL-USE",
-	"LIST-EXTENDED",
-	"ESEARCH",
-};
-
 bool imap_login_capa_implemented(const char *name, size_t len)
 {
-	for (size_t i = 0; i < sizeof(implemented) / sizeof(implemented[0]); i++)
-		if (strlen(implemented[i]) == len && strncasecmp(implemented[i], name, len) == 0)
-			return true;
-	return false;
+	/* SASL-IR is imap-login's own (AUTHENTICATE happens before imapd); the rest is imapd's. */
+	if (len == 7 && strncasecmp(name, "SASL-IR", 7) == 0)
+		return true;
+	return imap_capability_has(name, len);
 }
 
 static bool is_auth(const char *name, size_t len)

@@ -12,7 +12,8 @@ imapd_libimapcore_la_SOURCES = \
 	imapd/mime-envelope.c imapd/mime-envelope.h \
 	imapd/mime-bodystructure.c imapd/mime-bodystructure.h \
 	imapd/rfc822-date.c imapd/rfc822-date.h \
-	imapd/imap-date.c imapd/imap-date.h
+	imapd/imap-date.c imapd/imap-date.h \
+	imapd/imap-capability.c imapd/imap-capability.h
 
 check_PROGRAMS += tests/unit/check-imap-parser tests/unit/check-imap-seqset tests/unit/check-mime \
 	tests/unit/check-rfc822-date
@@ -93,7 +94,6 @@ bin_PROGRAMS += imapd/imapd
 imapd_imapd_SOURCES = imapd/imapd-main.c \
 	imapd/imap-client.c imapd/imap-client.h \
 	imapd/imap-commands.c imapd/imap-commands.h \
-	imapd/imap-capability.c imapd/imap-capability.h \
 	imapd/imap-mailbox.c imapd/imap-mailbox.h \
 	imapd/imap-mailbox-name.c imapd/imap-mailbox-name.h \
 	imapd/imap-fetch.c imapd/imap-fetch-parse.c imapd/imap-fetch.h \
