@@ -10,7 +10,6 @@ import hmac
 import imaplib
 import os
 import pathlib
-import pwd
 import shutil
 import signal
 import socket
@@ -22,6 +21,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hatotest import free_port, ensure_user, recv_until, wait_port  # noqa: E402  (next to this file)
 from authd_for_tests import Authd  # noqa: E402  (the helper next to this file)
 
 BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
@@ -51,42 +51,6 @@ GREETING = (b"* OK [CAPABILITY IMAP4rev1 AUTH=CRAM-MD5 IDLE SASL-IR LITERAL+ ID 
 GREETING_TLS = (b"* OK [CAPABILITY IMAP4rev1 AUTH=CRAM-MD5 IDLE AUTH=PLAIN AUTH=SCRAM-SHA-256 SASL-IR "
                 b"LITERAL+ ID ENABLE] Hato IMAP ready.\r\n")
 PLAIN_ALICE = base64.b64encode(b"\0alice\0secret")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def ensure_user(name):
-    try:
-        return pwd.getpwnam(name)
-    except KeyError:
-        subprocess.run(["useradd", "-r", "-M", "-d", "/nonexistent", "-s", "/usr/sbin/nologin",
-                        name], check=True)
-        return pwd.getpwnam(name)
-
-
-def recv_until(sock, marker, timeout=5):
-    sock.settimeout(timeout)
-    data = b""
-    while marker not in data:
-        chunk = sock.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    return data
-
-
-def wait_port(port):
-    deadline = time.time() + 5
-    while time.time() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"nothing listens on {port}")
 
 
 def tls_context():

@@ -14,7 +14,6 @@ that uid); mbsync itself runs as the test user. Needs the Debian package isync."
 import imaplib
 import os
 import pathlib
-import pwd
 import re
 import shlex
 import shutil
@@ -27,6 +26,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hatotest import free_port, ensure_user  # noqa: E402  (next to this file)
 from authd_for_tests import Authd  # noqa: E402  (the helper next to this file)
 
 BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
@@ -331,21 +331,6 @@ class MbsyncCourierReference(Mbsync):
         return argv
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def ensure_user(name):
-    try:
-        return pwd.getpwnam(name)
-    except KeyError:
-        subprocess.run(["useradd", "-r", "-U", "-M", "-d", "/nonexistent", "-s",
-                        "/usr/sbin/nologin", name], check=True)
-        return pwd.getpwnam(name)
-
-
 @unittest.skipUnless(IS_ROOT, "the service chain runs as root, as in production")
 class MbsyncService(Mbsync):
     """The same tests over the real service: hato-tcpd -> imap-login -> imapd on 127.0.0.1, with
@@ -358,8 +343,8 @@ class MbsyncService(Mbsync):
         for tool in (TCPD, LOGIN, IMAPD, USERDB, USERDBPW, MAKEUSERDB, MKCERT):
             if not tool.exists():
                 raise AssertionError(f"{tool} not built")
-        ensure_user("hato")
-        cls.user = ensure_user("hatotest")
+        ensure_user("hato", own_group=True)
+        cls.user = ensure_user("hatotest", own_group=True)
         cls.mail_uid = cls.user.pw_uid
         cls.dir = pathlib.Path(tempfile.mkdtemp(prefix="hato-mbsyncsvc-"))
         os.chmod(cls.dir, 0o755)

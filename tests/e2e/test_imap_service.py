@@ -13,7 +13,6 @@ import hmac
 import imaplib
 import os
 import pathlib
-import pwd
 import re
 import shutil
 import signal
@@ -26,6 +25,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hatotest import free_port, ensure_user, wait_port, crlf as wire_form  # noqa: E402  (next to this file)
 from authd_for_tests import Authd  # noqa: E402  (the helper next to this file)
 
 BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
@@ -65,36 +65,6 @@ MESSAGES = [
     b"From: b@example.com\nSubject: second\n\nstored with bare LF\n",
 ]
 DELIVERED = b"From: d@example.com\nSubject: delivered while idling\n\nnew\n"
-
-
-def wire_form(msg):
-    """The message as IMAP sends it: CRLF line ends."""
-    return msg.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def ensure_user(name):
-    try:
-        return pwd.getpwnam(name)
-    except KeyError:
-        subprocess.run(["useradd", "-r", "-M", "-d", "/nonexistent", "-s", "/usr/sbin/nologin",
-                        name], check=True)
-        return pwd.getpwnam(name)
-
-
-def wait_port(port):
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"nothing listens on {port}")
 
 
 def recv_until(sock, pattern, timeout=10):

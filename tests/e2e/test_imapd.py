@@ -6,6 +6,7 @@ imapd refuses root, so when the tests run as root imapd runs under setpriv as ui
 the Maildir copy owned by that uid."""
 import imaplib
 import os
+import sys
 import pathlib
 import shlex
 import shutil
@@ -13,15 +14,14 @@ import subprocess
 import tempfile
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hatotest import crlf as wire_form  # noqa: E402  (next to this file)
+
 BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
 IMAPD = BUILD / "imapd" / "imapd"
 FIXTURE = pathlib.Path(__file__).resolve().parents[1] / "transcripts" / "imap" / "Maildir"
 NOBODY = 65534
 IS_ROOT = os.geteuid() == 0
-
-
-def wire_form(data):
-    return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
 class ImapdTest(unittest.TestCase):

@@ -24,6 +24,7 @@ import unittest
 import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hatotest import recv_until  # noqa: E402  (next to this file)
 import test_pop3_service as svc  # noqa: E402  (next to this file)
 from authd_for_tests import Authd  # noqa: E402
 
@@ -34,18 +35,6 @@ PASSWORD = "password"
 GREETING_PREFIX = b"+OK Hello there."
 OVERLIMIT = b"-ERR [SYS/TEMP] Too many connections from your address\r\n"
 DENIED = b"-ERR [SYS/PERM] Access denied\r\n"
-
-
-def recv_until(sock, marker, timeout=10):
-    """Bytes until marker (or EOF); the marker must be in what is returned."""
-    sock.settimeout(timeout)
-    data = b""
-    while marker not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    return data
 
 
 def recv_all(sock, timeout=15):

@@ -9,7 +9,6 @@ import hmac
 import os
 import pathlib
 import poplib
-import pwd
 import re
 import shutil
 import signal
@@ -22,6 +21,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hatotest import free_port, ensure_user, children_of, recv_until  # noqa: E402  (next to this file)
 from authd_for_tests import Authd  # noqa: E402  (the helper next to this file)
 
 BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
@@ -49,51 +49,11 @@ exec cat
 GREETING = re.compile(rb"^\+OK Hello there\. <[0-9]+\.[0-9]+\.[A-Za-z0-9+/=]+@[^<>@ ]+>(\r\n)?$")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def ensure_user(name):
-    try:
-        return pwd.getpwnam(name)
-    except KeyError:
-        subprocess.run(["useradd", "-r", "-M", "-d", "/nonexistent", "-s", "/usr/sbin/nologin",
-                        name], check=True)
-        return pwd.getpwnam(name)
-
-
-def children_of(pid):
-    out = []
-    for d in pathlib.Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            stat = (d / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat[stat.rindex(")") + 2:].split()[1]) == pid:
-            out.append(int(d.name))
-    return out
-
-
 def proc_uid(pid):
     for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("Uid:"):
             return [int(x) for x in line.split()[1:]]
     raise AssertionError("no Uid line")
-
-
-def recv_until(sock, marker, timeout=5):
-    sock.settimeout(timeout)
-    data = b""
-    while marker not in data:
-        chunk = sock.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    return data
 
 
 @unittest.skipUnless(os.geteuid() == 0, "privilege separation can only be observed as root")

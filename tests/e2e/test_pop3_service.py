@@ -6,7 +6,6 @@ Needs root (CI runs as root): creates the system users "hato" and "hatotest" whe
 import os
 import pathlib
 import poplib
-import pwd
 import shutil
 import signal
 import socket
@@ -18,6 +17,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hatotest import free_port, ensure_user  # noqa: E402  (next to this file)
 from authd_for_tests import Authd  # noqa: E402  (the helper next to this file)
 
 BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
@@ -45,21 +45,6 @@ def wire_form(msg):
     if lines[-1] == b"":
         lines.pop()
     return b"".join(line + b"\r\n" for line in lines)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def ensure_user(name):
-    try:
-        return pwd.getpwnam(name)
-    except KeyError:
-        subprocess.run(["useradd", "-r", "-M", "-d", "/nonexistent", "-s", "/usr/sbin/nologin",
-                        name], check=True)
-        return pwd.getpwnam(name)
 
 
 @unittest.skipUnless(os.geteuid() == 0, "the POP3 service test runs as root, as in production")

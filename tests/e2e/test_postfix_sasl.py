@@ -16,6 +16,7 @@ swaks: they are installed non-interactively when missing, without starting any s
 import base64
 import hmac
 import os
+import sys
 import pathlib
 import shutil
 import smtplib
@@ -24,6 +25,9 @@ import subprocess
 import tempfile
 import time
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hatotest import free_port  # noqa: E402  (next to this file)
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain"))
@@ -41,12 +45,6 @@ SMTP_PASSWORD = "smtp secret"  # smtppw and hmac-md5pw: what service "smtp" must
 SYSTEM_PASSWORD = "imap-secret"  # systempw: shadowed by smtppw, so refused over SMTP
 SUCCESS = (235, b"2.7.0 Authentication successful")
 FAILDELAY_MS = 100
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def missing_packages():

@@ -1,5 +1,6 @@
 """End-to-end: hato-tcpd on 127.0.0.1 with a tiny shell program as the "login program"."""
 import os
+import sys
 import pathlib
 import signal
 import socket
@@ -8,32 +9,13 @@ import tempfile
 import time
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hatotest import free_port, children_with_state  # noqa: E402  (next to this file)
+
 BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
 TCPD = BUILD / "tcpd" / "hato-tcpd"
 MAKEACCESS = BUILD / "tcpd" / "hato-makeaccess"
 ECHO_ENV = 'echo "$TCPREMOTEIP $TCPLOCALPORT"; cat'
-
-
-def free_port(family=socket.AF_INET, host="127.0.0.1"):
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
-
-
-def children_of(pid):
-    """Pids whose parent is pid, read from /proc."""
-    out = []
-    for d in pathlib.Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            stat = (d / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        if int(fields[1]) == pid:
-            out.append((int(d.name), fields[0]))
-    return out
 
 
 def recv_line(sock, timeout=5):
@@ -260,12 +242,12 @@ class TcpdTests(unittest.TestCase):
             s = self.conn(t)
             self.assertEqual(recv_line(s), b"up\n")
         pid = t.proc.pid
-        kids = {p for p, _ in children_of(pid)}
+        kids = {p for p, _ in children_with_state(pid)}
         self.assertGreaterEqual(len(kids), 3)
         sleepers_before = {p for p, pgid in self.sleepers() if pgid in kids}
         self.assertGreaterEqual(len(sleepers_before), 3)
         self.assertEqual(t.stop(), 0)
-        self.assertEqual(children_of(pid), [])
+        self.assertEqual(children_with_state(pid), [])
         time.sleep(0.2)
         # the grandchildren (sleep 60) went with their process groups
         self.assertEqual(sleepers_before & {p for p, _ in self.sleepers()}, set())
@@ -292,7 +274,7 @@ class TcpdTests(unittest.TestCase):
             s = self.conn(t)
             self.assertEqual(recv_line(s), b"bye\n")
         time.sleep(0.5)
-        states = [st for _, st in children_of(t.proc.pid)]
+        states = [st for _, st in children_with_state(t.proc.pid)]
         self.assertNotIn("Z", states)
         self.assertEqual(states, [])
 

@@ -1,6 +1,7 @@
 """End-to-end: lib/tls through tests/tls-echo run by hato-tcpd on an implicit-TLS port, with
 certificates made by mkimapdcert; clients: Python ssl, gnutls-cli, openssl s_client."""
 import os
+import sys
 import pathlib
 import shutil
 import signal
@@ -12,17 +13,14 @@ import time
 import unittest
 import warnings
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hatotest import free_port  # noqa: E402  (next to this file)
+
 BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
 SRC = pathlib.Path(__file__).resolve().parents[2]
 TCPD = BUILD / "tcpd" / "hato-tcpd"
 ECHO = BUILD / "tests" / "tls-echo"
 MKCERT = BUILD / "certs" / "mkimapdcert"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def make_cert(d, name, cn):

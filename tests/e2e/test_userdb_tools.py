@@ -17,7 +17,6 @@ import select
 import shutil
 import stat
 import subprocess
-import tempfile
 import time
 import unittest
 
