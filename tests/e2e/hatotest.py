@@ -1,10 +1,16 @@
 """Small helpers shared by the e2e tests: ports, sockets, system users, /proc, wire forms.
 Each test file keeps what is particular to it; what is here is the same everywhere."""
+import imaplib
+import os
 import pathlib
 import pwd
+import shlex
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
+import unittest
 
 
 def free_port(family=socket.AF_INET, host="127.0.0.1"):
@@ -73,3 +79,58 @@ def children_of(pid):
 def crlf(data):
     """Stored message bytes as the IMAP wire carries them: every line end CRLF."""
     return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
+BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
+IMAPD = BUILD / "imapd" / "imapd"
+TRANSCRIPTS = pathlib.Path(__file__).resolve().parents[1] / "transcripts" / "imap"
+NOBODY = 65534
+IS_ROOT = os.geteuid() == 0
+
+
+class ImapdOnPipe(unittest.TestCase):
+    """imapd -t (started authenticated) on stdin/stdout over a private copy of a fixture Maildir.
+    imapd refuses root: as root it runs under setpriv as uid/gid 65534, owner of the copy.
+    Subclasses set FIXTURE and may override prepare() to add folders before the chown."""
+
+    FIXTURE = TRANSCRIPTS / "Maildir"
+
+    def setUp(self):
+        self.assertTrue(IMAPD.exists(), f"{IMAPD} not built (set HATO_BUILD)")
+        if IS_ROOT:
+            self.assertIsNotNone(shutil.which("setpriv"), "setpriv (util-linux) is needed as root")
+        self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="hato-imapd-"))
+        os.chmod(self.tmp, 0o755)
+        self.md = self.tmp / "Maildir"
+        shutil.copytree(self.FIXTURE, self.md)
+        (self.md / "tmp").mkdir()
+        self.prepare()
+        self.chown()
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def prepare(self):
+        pass
+
+    def chown(self, top=None):
+        """Give top (default: the whole Maildir) to the uid imapd runs as."""
+        top = top or self.md
+        if IS_ROOT:
+            for p in [top, *top.rglob("*")]:
+                os.chown(p, NOBODY, NOBODY)
+
+    def argv(self, env=()):
+        base = [str(IMAPD), "-t", str(self.md)]
+        if env:
+            base = ["env", *env, *base]
+        if IS_ROOT:
+            base = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *base]
+        return base
+
+    def imap(self, env=()):
+        """An imaplib client on a fresh imapd, shut down at cleanup."""
+        m = imaplib.IMAP4_stream(" ".join(shlex.quote(a) for a in self.argv(env)))
+        self.addCleanup(m.shutdown)
+        self.assertEqual(m.state, "AUTH")
+        return m

@@ -10,19 +10,14 @@ import calendar
 import datetime
 import imaplib
 import os
-import pathlib
 import re
-import shlex
-import shutil
 import subprocess
-import tempfile
+import sys
 import unittest
 
-BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
-IMAPD = BUILD / "imapd" / "imapd"
-FIXTURE = pathlib.Path(__file__).resolve().parents[1] / "transcripts" / "imap" / "Maildir"
-NOBODY = 65534
-IS_ROOT = os.geteuid() == 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hatotest import IS_ROOT, NOBODY, ImapdOnPipe  # noqa: E402  (next to this file)
+
 UIDV = 1700000000  # the fixture's UIDVALIDITY
 
 MSG = (b"From: Alice <alice@example.org>\r\nSubject: appended\r\n"
@@ -40,43 +35,12 @@ def uid_set(s):
     return out
 
 
-class AppendCopyTest(unittest.TestCase):
-    def setUp(self):
-        self.assertTrue(IMAPD.exists(), f"{IMAPD} not built (set HATO_BUILD)")
-        if IS_ROOT:
-            self.assertIsNotNone(shutil.which("setpriv"), "setpriv (util-linux) is needed as root")
-        self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="hato-imapappend-"))
-        os.chmod(self.tmp, 0o755)
-        self.md = self.tmp / "Maildir"
-        shutil.copytree(FIXTURE, self.md)
-        (self.md / "tmp").mkdir()
+class AppendCopyTest(ImapdOnPipe):
+    def prepare(self):
         self.archive = self.md / ".Archive"
         for sub in ("cur", "new", "tmp"):
             (self.archive / sub).mkdir(parents=True)
         (self.archive / "maildirfolder").write_bytes(b"")
-        self.chown()
-
-    def tearDown(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def chown(self):
-        if IS_ROOT:
-            for p in [self.md, *self.md.rglob("*")]:
-                os.chown(p, NOBODY, NOBODY)
-
-    def argv(self, env=()):
-        base = [str(IMAPD), "-t", str(self.md)]
-        if env:
-            base = ["env", *env, *base]
-        if IS_ROOT:
-            base = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *base]
-        return base
-
-    def imap(self, env=()):
-        m = imaplib.IMAP4_stream(" ".join(shlex.quote(a) for a in self.argv(env)))
-        self.addCleanup(m.shutdown)
-        self.assertEqual(m.state, "AUTH")
-        return m
 
     def start(self, env=()):
         p = subprocess.Popen(self.argv(env), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -287,8 +251,8 @@ class AppendCopyTest(unittest.TestCase):
         header, recs = self.uiddb(self.archive)
         self.assertEqual(header, f"1 {uidv} 3")
         self.assertEqual(sorted(recs), [1, 2])
-        sources = {2: next((FIXTURE / "cur").glob("1700000002.*")).read_bytes(),
-                   3: (FIXTURE / "new" / "1700000003.M3P1Q3.fixture").read_bytes()}
+        sources = {2: next((self.FIXTURE / "cur").glob("1700000002.*")).read_bytes(),
+                   3: (self.FIXTURE / "new" / "1700000003.M3P1Q3.fixture").read_bytes()}
         for s, d in zip(src, dst):
             copy = next((self.archive / "cur").glob(recs[d] + ":2,*"))
             self.assertEqual(copy.read_bytes(), sources[s])

@@ -6,20 +6,14 @@ checked on disk (Maildir++ directories in UTF-8, courierimapsubscribed).
 imapd refuses root, so when the tests run as root imapd runs under setpriv as uid/gid 65534 with
 the Maildir copy owned by that uid."""
 import base64
-import imaplib
 import os
-import pathlib
 import re
-import shlex
-import shutil
-import tempfile
+import sys
 import unittest
 
-BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
-IMAPD = BUILD / "imapd" / "imapd"
-FIXTURE = pathlib.Path(__file__).resolve().parents[1] / "transcripts" / "imap" / "Maildir"
-NOBODY = 65534
-IS_ROOT = os.geteuid() == 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hatotest import ImapdOnPipe  # noqa: E402  (next to this file)
+
 
 
 def mutf7(name):
@@ -60,37 +54,7 @@ def parse_list(data):
     return result
 
 
-class ImapFoldersTest(unittest.TestCase):
-    def setUp(self):
-        self.assertTrue(IMAPD.exists(), f"{IMAPD} not built (set HATO_BUILD)")
-        if IS_ROOT:
-            self.assertIsNotNone(shutil.which("setpriv"), "setpriv (util-linux) is needed as root")
-        self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="hato-imapfolders-"))
-        os.chmod(self.tmp, 0o755)
-        self.md = self.tmp / "Maildir"
-        shutil.copytree(FIXTURE, self.md)
-        (self.md / "tmp").mkdir()
-        self.chown(self.md)
-
-    def tearDown(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def chown(self, top):
-        if IS_ROOT:
-            for p in [top, *top.rglob("*")]:
-                os.chown(p, NOBODY, NOBODY)
-
-    def connect(self, env=()):
-        argv = [str(IMAPD), "-t", str(self.md)]
-        if env:
-            argv = ["env", *env, *argv]
-        if IS_ROOT:
-            argv = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *argv]
-        m = imaplib.IMAP4_stream(" ".join(shlex.quote(a) for a in argv))
-        self.addCleanup(m.shutdown)
-        self.assertEqual(m.state, "AUTH")
-        return m
-
+class ImapFoldersTest(ImapdOnPipe):
     def make_folder(self, name, messages=0, seen=0):
         """A folder made behind imapd's back, as Courier's maildirmake would."""
         d = self.md / ("." + name)
@@ -114,7 +78,7 @@ class ImapFoldersTest(unittest.TestCase):
         self.make_folder("Résumé")
         self.make_folder("Résumé.Année 2023")
         self.make_folder("a.b")  # "a" itself does not exist
-        m = self.connect()
+        m = self.imap()
         typ, data = m.list('""', "*")
         self.assertEqual(typ, "OK")
         got = parse_list(data)
@@ -139,7 +103,7 @@ class ImapFoldersTest(unittest.TestCase):
 
     def test_status_and_lsub(self):
         self.make_folder("Work", messages=5, seen=2)
-        m = self.connect()
+        m = self.imap()
         typ, data = m.status("INBOX.Work", "(MESSAGES RECENT UIDNEXT UNSEEN)")
         self.assertEqual(typ, "OK")
         self.assertEqual(data, [b"INBOX.Work (MESSAGES 5 RECENT 3 UIDNEXT 6 UNSEEN 3)"])
@@ -173,7 +137,7 @@ class ImapFoldersTest(unittest.TestCase):
         self.assertEqual(typ, "NO")
 
     def test_create_rename_delete(self):
-        m = self.connect()
+        m = self.imap()
         self.assertEqual(m.create("INBOX." + mutf7("Résumé"))[0], "OK")
         d = self.md / ".Résumé"
         self.assertEqual(sorted(p.name for p in d.iterdir()),
@@ -209,7 +173,7 @@ class ImapFoldersTest(unittest.TestCase):
         self.assertEqual(list((self.md / "tmp").iterdir()), [])
 
     def test_rename_inbox_moves_messages(self):
-        m = self.connect()
+        m = self.imap()
         before = sorted(p.name for p in (self.md / "cur").iterdir()) + \
             sorted(p.name for p in (self.md / "new").iterdir())
         self.assertEqual(len(before), 3)
@@ -241,7 +205,7 @@ class ImapFoldersTest(unittest.TestCase):
 
     def test_no_prefix_namespace(self):
         self.make_folder("Sent")
-        m = self.connect(env=["IMAP_NAMESPACE_PREFIX="])
+        m = self.imap(env=["IMAP_NAMESPACE_PREFIX="])
         self.assertEqual(m.namespace()[1], [b'(("" ".")) NIL NIL'])
         got = parse_list(m.list('""', "*")[1])
         self.assertEqual(got, {"INBOX": {"\\HasNoChildren"}, "Sent": {"\\HasNoChildren", "\\Sent"}})
@@ -255,7 +219,7 @@ class ImapFoldersTest(unittest.TestCase):
     def test_special_use_from_environment(self):
         self.make_folder("Sent Items")
         self.make_folder("Sent")
-        m = self.connect(env=["IMAP_SPECIAL_USE=Sent Items=\\Sent"])
+        m = self.imap(env=["IMAP_SPECIAL_USE=Sent Items=\\Sent"])
         got = parse_list(m.list('""', "*")[1])
         self.assertEqual(got['INBOX.Sent Items'], {"\\HasNoChildren", "\\Sent"})
         self.assertEqual(got['INBOX.Sent'], {"\\HasNoChildren"})

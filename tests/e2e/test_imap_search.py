@@ -8,48 +8,18 @@ the Maildir copy owned by that uid."""
 import calendar
 import imaplib
 import os
-import pathlib
 import shlex
-import shutil
+import sys
 import subprocess
-import tempfile
 import unittest
 
-BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
-IMAPD = BUILD / "imapd" / "imapd"
-FIXTURE = (pathlib.Path(__file__).resolve().parents[1] / "transcripts" / "imap" /
-           "search.Maildir")
-NOBODY = 65534
-IS_ROOT = os.geteuid() == 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hatotest import ImapdOnPipe, TRANSCRIPTS  # noqa: E402  (next to this file)
 
 
-class ImapSearchTest(unittest.TestCase):
-    def setUp(self):
-        self.assertTrue(IMAPD.exists(), f"{IMAPD} not built (set HATO_BUILD)")
-        if IS_ROOT:
-            self.assertIsNotNone(shutil.which("setpriv"), "setpriv (util-linux) is needed as root")
-        self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="hato-imapsearch-"))
-        os.chmod(self.tmp, 0o755)
-        self.md = self.tmp / "Maildir"
-        shutil.copytree(FIXTURE, self.md)
-        (self.md / "tmp").mkdir()
-        self.chown()
 
-    def tearDown(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def chown(self):
-        if IS_ROOT:
-            for p in [self.md, *self.md.rglob("*")]:
-                os.chown(p, NOBODY, NOBODY)
-
-    def argv(self, env=()):
-        base = [str(IMAPD), "-t", str(self.md)]
-        if env:
-            base = ["env", *env, *base]
-        if IS_ROOT:
-            base = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *base]
-        return base
+class ImapSearchTest(ImapdOnPipe):
+    FIXTURE = TRANSCRIPTS / "search.Maildir"
 
     def msgfile(self, prefix):
         for sub in ("cur", "new"):

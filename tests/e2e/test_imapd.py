@@ -7,51 +7,16 @@ the Maildir copy owned by that uid."""
 import imaplib
 import os
 import sys
-import pathlib
 import shlex
-import shutil
 import subprocess
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hatotest import crlf as wire_form  # noqa: E402  (next to this file)
-
-BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
-IMAPD = BUILD / "imapd" / "imapd"
-FIXTURE = pathlib.Path(__file__).resolve().parents[1] / "transcripts" / "imap" / "Maildir"
-NOBODY = 65534
-IS_ROOT = os.geteuid() == 0
+from hatotest import ImapdOnPipe, crlf as wire_form  # noqa: E402  (next to this file)
 
 
-class ImapdTest(unittest.TestCase):
-    def setUp(self):
-        self.assertTrue(IMAPD.exists(), f"{IMAPD} not built (set HATO_BUILD)")
-        if IS_ROOT:
-            self.assertIsNotNone(shutil.which("setpriv"), "setpriv (util-linux) is needed as root")
-        self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="hato-imapd-"))
-        os.chmod(self.tmp, 0o755)
-        self.md = self.tmp / "Maildir"
-        shutil.copytree(FIXTURE, self.md)
-        (self.md / "tmp").mkdir()
-        self.chown()
 
-    def tearDown(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def chown(self):
-        if IS_ROOT:
-            for p in [self.md, *self.md.rglob("*")]:
-                os.chown(p, NOBODY, NOBODY)
-
-    def argv(self, env=()):
-        base = [str(IMAPD), "-t", str(self.md)]
-        if env:
-            base = ["env", *env, *base]
-        if IS_ROOT:
-            base = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *base]
-        return base
-
+class ImapdTest(ImapdOnPipe):
     def cur(self, prefix):
         for p in (self.md / "cur").iterdir():
             if p.name.startswith(prefix):
