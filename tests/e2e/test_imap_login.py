@@ -229,6 +229,30 @@ class ImapLoginTests(unittest.TestCase):
         self.addCleanup(s.close)
         return s
 
+    def test_maildirpath_from_the_config_wins_over_the_argument(self):
+        # Courier's rc script runs "imapd $MAILDIRPATH"; here the variable (from -config or the
+        # environment) wins over the program's Maildir argument, so the same setting works.
+        alt = self.home / "Mail.alt"
+        alt.mkdir(exist_ok=True)
+        os.chown(alt, self.test_user.pw_uid, self.test_user.pw_gid)
+        port = free_port()
+        prog = self.dir / "mailprog"
+        for value, cwd in (("Mail.alt", alt), ("", self.home / "Maildir")):
+            t = subprocess.Popen([str(TCPD), f"127.0.0.1.{port}", str(LOGIN), str(prog),
+                                  "Maildir"], env=dict(self.env, MAILDIRPATH=value),
+                                 stderr=self.errfile, stdin=subprocess.DEVNULL)
+            try:
+                wait_port(port)
+                m = self.imap(port)
+                self.assertEqual(m.login("alice", "secret"), ("OK", [LOGIN_OK]))
+                self.assertEqual(m.readline(), (
+                    f"* OK logged in as alice uid={self.test_user.pw_uid} tls= cwd={cwd} "
+                    f"arg=.\r\n").encode())
+                m.shutdown()
+            finally:
+                t.send_signal(signal.SIGTERM)
+                t.wait(timeout=15)
+
     def test_capability_before_and_after_starttls(self):
         m = self.imap()
         self.assertEqual(m.welcome, GREETING.rstrip(b"\r\n"))
