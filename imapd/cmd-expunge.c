@@ -4,6 +4,7 @@
 #include "imap-commands.h"
 #include "imap-mailbox.h"
 #include "imap-seqset.h"
+#include "imap-trash.h"
 #include "log.h"
 
 #include <string.h>
@@ -32,6 +33,13 @@ void cmd_expunge(struct imap_cmd *cmd)
 			return;
 		}
 		imap_seqset_resolve(&uids, box->count > 0 ? box->view[box->count - 1].uid : 0);
+	}
+	/* IMAP_MOVE_EXPUNGE_TO_TRASH: keep a copy first; without it nothing is removed. */
+	if (imap_trash_save_deleted(box, cmd->uid ? &uids : NULL, &error) < 0) {
+		imap_seqset_free(&uids);
+		log_warnx("EXPUNGE: trash: %s", error);
+		imap_cmd_tagged(cmd, "NO Cannot move the messages to the trash folder.");
+		return;
 	}
 	ret = imap_mailbox_expunge(box, cmd->client, cmd->uid ? &uids : NULL, &error);
 	imap_seqset_free(&uids);

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "imap-login-session.h"
 #include "imap-login-capa.h"
+#include "imap-capability.h"
 #include "xalloc.h"
 
 #include <stdlib.h>
@@ -381,7 +382,11 @@ enum imap_login_action_kind imap_login_session_auth_result(struct imap_login_ses
 	}
 	switch (result) {
 	case IMAP_LOGIN_OK:
-		buf_printf(out, "%s OK LOGIN Ok.\r\n", tag);
+		/* RFC 3501 §6.2.3: the list imapd advertises from now on, so that a client (mbsync)
+		 * sees NAMESPACE without another CAPABILITY round trip. */
+		buf_printf(out, "%s OK [CAPABILITY ", tag);
+		imap_capability_write(out);
+		buf_puts(out, "] LOGIN Ok.\r\n");
 		s->state = STATE_LOGGED_IN;
 		return act_kind(act, IMAP_LOGIN_NONE);
 	case IMAP_LOGIN_FAILED:

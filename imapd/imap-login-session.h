@@ -118,8 +118,9 @@ enum imap_login_action_kind imap_login_session_sasl_line(struct imap_login_sessi
 void imap_login_session_auth_challenge(struct imap_login_session *session, const char *b64,
 				       struct buf *out);
 
-/* The outcome of the pending login. OK appends "<tag> OK LOGIN Ok." (Courier's text): imapd,
- * started after the handoff, sends no greeting. FAILED appends
+/* The outcome of the pending login. OK appends "<tag> OK [CAPABILITY <imapd's list>] LOGIN Ok."
+ * (Courier's text with the post-login capabilities, imap_capability_write()): imapd, started
+ * after the handoff, sends no greeting. FAILED appends
  * "<tag> NO [AUTHENTICATIONFAILED] Login failed." (after imap_login_session_delay_ms() the
  * caller must wait before sending it), after max_failures also "* BYE Too many login
  * failures." with DISCONNECT; TEMPFAIL appends "* BYE [UNAVAILABLE] Temporary problem, please

@@ -2,6 +2,7 @@
  * (fd 0/1) in the user's Maildir (Courier's "imapd Maildir"). */
 #include "config.h"
 #include "imap-client.h"
+#include "imap-trash.h"
 #include "env.h"
 #include "log-courier.h"
 #include "log.h"
@@ -70,7 +71,10 @@ int main(int argc, char **argv)
 	set.idle_poll_ms = (int)env_long("IMAP_IDLE_TIMEOUT", 1, 3600, 60) * 1000;
 	set.notify_poll = env_long("HATO_IMAPD_NOTIFY_POLL", 0, 1, 0) == 1;
 	set.keywords = env_long("IMAP_KEYWORDS", 0, 2, 1) != 0;
+	/* Courier's IMAP_EMPTYTRASH: old mail leaves the listed folders at login and logout. */
+	imap_trash_empty();
 	end = imap_client_run(&set, &counters);
+	imap_trash_empty();
 	if (set.pipelined_fd >= 0)
 		close(set.pipelined_fd);
 	log_courier_imap_logout(kinds[end], user, ip, counters.headers, counters.body,

@@ -170,3 +170,5 @@ tests_fuzz_fuzz_imap_search_LDADD = imapd/libimapcore.la lib/libhato.la
 # imapsvc: IDLE, ENABLE, ID
 imapd_imapd_SOURCES += imapd/imap-idle.c imapd/imap-idle.h imapd/cmd-idle.c imapd/cmd-enable.c \
 	imapd/cmd-id.c
+# Courier's trash settings: IMAP_MOVE_EXPUNGE_TO_TRASH, IMAP_TRASHFOLDERNAME, IMAP_EMPTYTRASH
+imapd_imapd_SOURCES += imapd/imap-trash.c imapd/imap-trash.h

@@ -50,7 +50,12 @@ int login_exec(const struct login_service *svc, const struct account *acct, int 
 {
 	struct privs_target t = { .uid = acct->uid, .gid = acct->gid,
 				  .user = acct->sysusername, .chroot = NULL };
-	const char *maildir = acct->maildir != NULL ? acct->maildir : mail_argv[1];
+	/* Courier's MAILDIRPATH (from the service's config file) is what its rc script passes as
+	 * the Maildir argument: it wins over ours; the account's own maildir over both. */
+	const char *maildirpath = getenv("MAILDIRPATH");
+	const char *maildir = acct->maildir != NULL ? acct->maildir
+			      : maildirpath != NULL && *maildirpath != '\0' ? maildirpath
+									  : mail_argv[1];
 	char cwd[PATH_MAX], num[32];
 	const char *error;
 	int pfd = -1;

@@ -13,7 +13,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_imap_service import (MESSAGES, chain_start, chain_stop,  # noqa: E402
+from test_imap_service import (LOGIN_OK, MESSAGES, chain_start, chain_stop,  # noqa: E402
                                wire_form)
 
 
@@ -123,7 +123,7 @@ class ImapClients(unittest.TestCase):
         out = r.stdout
         self.assertIn(b"* CAPABILITY IMAP4rev1 UIDPLUS CHILDREN NAMESPACE AUTH=CRAM-MD5 AUTH=CRAM-SHA1 AUTH=CRAM-SHA256 "
                       b"IDLE AUTH=PLAIN AUTH=LOGIN SASL-IR LITERAL+ ID ENABLE\r\n", out)
-        self.assertIn(b"b OK LOGIN Ok.\r\n", out)
+        self.assertIn(b"b OK " + LOGIN_OK + b"\r\n", out)
         self.assertIn(b"* 2 EXISTS\r\n", out)
         self.assertRegex(out, rb"\r\nd OK [^\r]*\r\n$")
         self.assertIn(b"verify return:1", r.stderr)

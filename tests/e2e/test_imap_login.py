@@ -50,6 +50,10 @@ GREETING = (b"* OK [CAPABILITY IMAP4rev1 AUTH=CRAM-MD5 IDLE SASL-IR LITERAL+ ID 
             b"Hato IMAP ready.\r\n")
 GREETING_TLS = (b"* OK [CAPABILITY IMAP4rev1 AUTH=CRAM-MD5 IDLE AUTH=PLAIN AUTH=SCRAM-SHA-256 SASL-IR "
                 b"LITERAL+ ID ENABLE] Hato IMAP ready.\r\n")
+# The tagged OK of a login carries imapd's post-login capabilities (imapd/imap-capability.c;
+# RFC 3501 §6.2.3), whatever the configured pre-login list.
+LOGIN_OK = (b"[CAPABILITY IMAP4rev1 LITERAL+ UNSELECT CHILDREN NAMESPACE SPECIAL-USE "
+            b"LIST-EXTENDED UIDPLUS MOVE ESEARCH IDLE ID ENABLE] LOGIN Ok.")
 PLAIN_ALICE = base64.b64encode(b"\0alice\0secret")
 
 
@@ -189,6 +193,30 @@ class ImapLoginTests(unittest.TestCase):
         self.addCleanup(s.close)
         return s
 
+    def test_maildirpath_from_the_config_wins_over_the_argument(self):
+        # Courier's rc script runs "imapd $MAILDIRPATH"; here the variable (from -config or the
+        # environment) wins over the program's Maildir argument, so the same setting works.
+        alt = self.home / "Mail.alt"
+        alt.mkdir(exist_ok=True)
+        os.chown(alt, self.test_user.pw_uid, self.test_user.pw_gid)
+        port = free_port()
+        prog = self.dir / "mailprog"
+        for value, cwd in (("Mail.alt", alt), ("", self.home / "Maildir")):
+            t = subprocess.Popen([str(TCPD), f"127.0.0.1.{port}", str(LOGIN), str(prog),
+                                  "Maildir"], env=dict(self.env, MAILDIRPATH=value),
+                                 stderr=self.errfile, stdin=subprocess.DEVNULL)
+            try:
+                wait_port(port)
+                m = self.imap(port)
+                self.assertEqual(m.login("alice", "secret"), ("OK", [LOGIN_OK]))
+                self.assertEqual(m.readline(), (
+                    f"* OK logged in as alice uid={self.test_user.pw_uid} tls= cwd={cwd} "
+                    f"arg=.\r\n").encode())
+                m.shutdown()
+            finally:
+                t.send_signal(signal.SIGTERM)
+                t.wait(timeout=15)
+
     def test_capability_before_and_after_starttls(self):
         m = self.imap()
         self.assertEqual(m.welcome, GREETING.rstrip(b"\r\n"))
@@ -200,7 +228,7 @@ class ImapLoginTests(unittest.TestCase):
                                 b"LITERAL+ ID ENABLE"])
         # PLAIN inside TLS through imaplib (no initial response: empty challenge first).
         typ, data = m.authenticate("PLAIN", lambda _: b"\0alice\0secret")
-        self.assertEqual((typ, data), ("OK", [b"LOGIN Ok."]))
+        self.assertEqual((typ, data), ("OK", [LOGIN_OK]))
         self.assertEqual(m.readline(), self.proof(tls="1"))
         m.shutdown()
         self.assertIn("IMAP_CAPABILITY: not advertised (not implemented yet): SORT "
@@ -208,7 +236,7 @@ class ImapLoginTests(unittest.TestCase):
 
     def test_login_ok_and_log_line(self):
         m = self.imap()
-        self.assertEqual(m.login("alice", "secret"), ("OK", [b"LOGIN Ok."]))
+        self.assertEqual(m.login("alice", "secret"), ("OK", [LOGIN_OK]))
         self.assertEqual(m.readline(), self.proof())
         m.send(b"x NOOP\r\n")
         self.assertEqual(m.readline(), b"x NOOP\r\n")  # the stand-in echoes
@@ -245,7 +273,7 @@ class ImapLoginTests(unittest.TestCase):
 
     def test_cram_md5(self):
         m = self.imap()
-        self.assertEqual(m.login_cram_md5("alice", "secret"), ("OK", [b"LOGIN Ok."]))
+        self.assertEqual(m.login_cram_md5("alice", "secret"), ("OK", [LOGIN_OK]))
         self.assertEqual(m.readline(), self.proof())
         m.shutdown()
         m = self.imap()
@@ -257,7 +285,7 @@ class ImapLoginTests(unittest.TestCase):
         m = self.imap()
         m.starttls(tls_context())
         scram = ScramSha256("alice", "secret")
-        self.assertEqual(m.authenticate("SCRAM-SHA-256", scram), ("OK", [b"LOGIN Ok."]))
+        self.assertEqual(m.authenticate("SCRAM-SHA-256", scram), ("OK", [LOGIN_OK]))
         self.assertEqual(scram.step, 3)
         self.assertEqual(m.readline(), self.proof(tls="1"))
         m.shutdown()
@@ -272,8 +300,8 @@ class ImapLoginTests(unittest.TestCase):
         t = tls_context().wrap_socket(s)
         self.addCleanup(t.close)
         t.sendall(b"c AUTHENTICATE PLAIN " + PLAIN_ALICE + b"\r\nd NOOP\r\n")
-        self.assertEqual(recv_until(t, b">\r\n"), b"c OK LOGIN Ok.\r\n" + self.proof(tls="1") +
-                         b"* PIPELINED<d NOOP\r\n>\r\n")
+        self.assertEqual(recv_until(t, b">\r\n"), b"c OK " + LOGIN_OK + b"\r\n" +
+                         self.proof(tls="1") + b"* PIPELINED<d NOOP\r\n>\r\n")
 
     def test_authenticate_cancel(self):
         s = self.raw()
@@ -328,7 +356,8 @@ class ImapLoginTests(unittest.TestCase):
         self.assertEqual(recv_until(s, b"\n"), GREETING)
         s.sendall(b"a LOGIN alice secret\r\nb NOOP\r\n")
         self.assertEqual(recv_until(s, b">\r\n"),
-                         b"a OK LOGIN Ok.\r\n" + self.proof() + b"* PIPELINED<b NOOP\r\n>\r\n")
+                         b"a OK " + LOGIN_OK + b"\r\n" + self.proof() +
+                         b"* PIPELINED<b NOOP\r\n>\r\n")
 
     def test_id_enable_unknown_logout(self):
         s = self.raw()

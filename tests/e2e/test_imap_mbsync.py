@@ -412,7 +412,12 @@ class MbsyncService(Mbsync):
         self.assertEqual(proto[:4], [
             "F: * OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+ ID ENABLE STARTTLS] Hato IMAP ready.",
             "F: >>> 1 STARTTLS", "F: 1 OK Begin SSL/TLS negotiation now.", "F: >>> 2 CAPABILITY"])
-        self.assertIn("F: 3 OK LOGIN Ok.", proto)
+        self.assertIn("F: 3 OK [CAPABILITY IMAP4rev1 LITERAL+ UNSELECT CHILDREN NAMESPACE "
+                      "SPECIAL-USE LIST-EXTENDED UIDPLUS MOVE ESEARCH IDLE ID ENABLE] LOGIN Ok.",
+                      proto)
+        # No second CAPABILITY after login: the tagged OK told mbsync.
+        self.assertEqual([line for line in proto if line.endswith(" CAPABILITY")],
+                         ["F: >>> 2 CAPABILITY"])
         # A wrong password: mbsync fails and nothing is synced.
         shutil.rmtree(self.local / "INBOX")
         self.rc.write_text(self.rc.read_text().replace("Pass secret", "Pass wrong"))
@@ -422,13 +427,9 @@ class MbsyncService(Mbsync):
         self.assertFalse((self.local / "INBOX" / "cur").exists() and
                          any((self.local / "INBOX" / "cur").iterdir()))
 
-    # Like Courier's imaplogin, imap-login's LOGIN reply carries no CAPABILITY, so mbsync never
-    # learns of NAMESPACE after login and maps folders from the root ("Drafts", not
-    # "INBOX.Drafts"), which both Courier and Hato refuse. Folder sync over the service needs
-    # mbsync told "Path INBOX.", which changes its INBOX handling; the folder tests run over the
-    # tunnel only, where imapd's PREAUTH greeting announces NAMESPACE.
-    test_remote_folder_pulled = None
-    test_local_folder_pushed = None
+    # imap-login's LOGIN reply carries imapd's capabilities (unlike Courier's imaplogin), so
+    # mbsync learns NAMESPACE (("INBOX." ".")) from it and the folder tests run over the real
+    # chain with the same account configuration as over the tunnel.
 
     def account(self):
         return f"""IMAPAccount hato

@@ -60,6 +60,9 @@ CAPA_REQ_TLS = CAPA_TLS.replace("AUTH=LOGIN", "AUTH=LOGIN AUTH=SCRAM-SHA-1 AUTH=
 CAPA_IMAPD = ("IMAP4rev1 LITERAL+ UNSELECT CHILDREN NAMESPACE SPECIAL-USE LIST-EXTENDED UIDPLUS "
               "MOVE ESEARCH IDLE ID ENABLE")
 
+# The tagged OK of LOGIN / AUTHENTICATE announces that list (RFC 3501 §6.2.3).
+LOGIN_OK = b"[CAPABILITY " + CAPA_IMAPD.encode() + b"] LOGIN Ok."
+
 MESSAGES = [
     b"From: a@example.com\r\nTo: t@example.com\r\nSubject: first\r\n\r\nHello.\r\n",
     b"From: b@example.com\nSubject: second\n\nstored with bare LF\n",
@@ -152,9 +155,10 @@ class Scram:
 ACCOUNTS = ("testuser", "idler", "fetcher")
 
 
-def chain_start(cls):
-    """Accounts, certificate and the two services (the second with IMAP_TLS_REQUIRED=1), as
-    attributes of cls; test_imap_clients.py uses it too."""
+def chain_start(cls, accounts=ACCOUNTS, env_extra=None):
+    """Accounts (each with MESSAGES delivered), certificate and the two services (the second
+    with IMAP_TLS_REQUIRED=1), as attributes of cls; test_imap_clients.py and
+    test_imap_service_mail.py use it too (their own accounts, extra server environment)."""
     for tool in (TCPD, LOGIN, IMAPD, DELIVER, USERDB, USERDBPW, MAKEUSERDB, MKCERT):
         if not tool.exists():
             raise AssertionError(f"{tool} not built")
@@ -174,7 +178,7 @@ def chain_start(cls):
                f"scram-sha256pw={pw('-scram-sha256')}",
                f"scram-sha1pw={scram_secret('password', 'SHA1')}"]
     cls.homes = {}
-    for account in ACCOUNTS:
+    for account in accounts:
         home = cls.dir / account
         home.mkdir()
         for msg in MESSAGES:
@@ -204,7 +208,7 @@ def chain_start(cls):
                HATO_LOGIN_USER="hato", HATO_LOGIN_EMPTYDIR=str(cls.dir / "empty"),
                HATO_LOGIN_DELAY_MS="50", IMAP_CAPABILITY=SEED_CAPABILITY,
                IMAP_CAPABILITY_TLS=SEED_CAPABILITY_TLS, TLS_CERTFILE=str(cls.cert),
-               IMAP_IDLE_TIMEOUT="60")
+               IMAP_IDLE_TIMEOUT="60", **(env_extra or {}))
     cls.port, cls.tls_port, cls.req_port = free_port(), free_port(), free_port()
     cls.log = open(cls.dir / "server.log", "w+b")
     cls.tcpd = subprocess.Popen(
@@ -269,14 +273,17 @@ class ImapService(unittest.TestCase):
         self.assertEqual(m.capability(), ("OK", [CAPA_PLAIN.encode()]))
         m.starttls(ssl_context=self.context())
         self.assertEqual(m.capability(), ("OK", [CAPA_TLS.encode()]))
-        m.login("testuser", "password")
-        # After login imapd answers for itself: what it implements.
+        # The tagged OK of LOGIN already carries the list imapd advertises (RFC 3501 §6.2.3);
+        # imaplib files the response code with the untagged data.
+        self.assertEqual(m.login("testuser", "password"), ("OK", [LOGIN_OK]))
+        self.assertEqual(m.untagged_responses.pop("CAPABILITY"), [CAPA_IMAPD.encode()])
+        # After login imapd answers for itself: the same list, what it implements.
         self.assertEqual(m.capability(), ("OK", [CAPA_IMAPD.encode()]))
         m.logout()
 
     def test_02_login_select_fetch_byte_exact(self):
         m = self.imap()
-        self.assertEqual(m.login("testuser", "password"), ("OK", [b"LOGIN Ok."]))
+        self.assertEqual(m.login("testuser", "password"), ("OK", [LOGIN_OK]))
         # ENABLE (RFC 5161, imaplib allows it before SELECT only): nothing to enable yet.
         typ, data = m.xatom("ENABLE", "UTF8=ACCEPT")
         self.assertEqual((typ, data), ("OK", [b"ENABLE completed."]))
@@ -334,7 +341,7 @@ class ImapService(unittest.TestCase):
             m = self.imap()
             typ, data = m.authenticate("CRAM-" + hash_name, cram("testuser", "password",
                                                                   hash_name))
-            self.assertEqual((typ, data), ("OK", [b"LOGIN Ok."]), hash_name)
+            self.assertEqual((typ, data), ("OK", [LOGIN_OK]), hash_name)
             self.assert_inbox(m, 2)
             m.logout()
         m = self.imap()
@@ -352,7 +359,7 @@ class ImapService(unittest.TestCase):
                              ("LOGIN", login_mech("testuser", "password"))):
             m = self.imap()
             m.starttls(ssl_context=self.context())
-            self.assertEqual(m.authenticate(mech, answer), ("OK", [b"LOGIN Ok."]), mech)
+            self.assertEqual(m.authenticate(mech, answer), ("OK", [LOGIN_OK]), mech)
             self.assert_inbox(m, 2)
             m.logout()
 
@@ -363,7 +370,7 @@ class ImapService(unittest.TestCase):
             self.assertEqual(m.capability(), ("OK", [CAPA_REQ_TLS.encode()]))
             scram = Scram("testuser", "password", hash_name)
             self.assertEqual(m.authenticate("SCRAM-" + hash_name, scram),
-                             ("OK", [b"LOGIN Ok."]), hash_name)
+                             ("OK", [LOGIN_OK]), hash_name)
             self.assertEqual(scram.step, 3)
             self.assert_inbox(m, 2)
             m.logout()
@@ -378,7 +385,7 @@ class ImapService(unittest.TestCase):
         with self.assertRaises(imaplib.IMAP4.error):
             m.authenticate("CRAM-MD5", cram("testuser", "password", "MD5"))
         m.starttls(ssl_context=self.context())
-        self.assertEqual(m.login("testuser", "password"), ("OK", [b"LOGIN Ok."]))
+        self.assertEqual(m.login("testuser", "password"), ("OK", [LOGIN_OK]))
         self.assert_inbox(m, 2)
         m.logout()
 
@@ -386,7 +393,7 @@ class ImapService(unittest.TestCase):
         m = imaplib.IMAP4_SSL("localhost", self.tls_port, ssl_context=self.context(), timeout=20)
         self.assertEqual(m.welcome, b"* OK [CAPABILITY " + CAPA_TLS.encode() +
                          b"] Hato IMAP ready.")
-        self.assertEqual(m.login("testuser", "password"), ("OK", [b"LOGIN Ok."]))
+        self.assertEqual(m.login("testuser", "password"), ("OK", [LOGIN_OK]))
         self.assert_inbox(m, 2)
         typ, data = m.fetch("1", "(BODY.PEEK[])")
         self.assertIn(data[0][1], [wire_form(msg) for msg in MESSAGES])
@@ -399,7 +406,7 @@ class ImapService(unittest.TestCase):
             s.sendall(b"a LOGIN testuser password\r\nb SELECT INBOX\r\nc FETCH 1 (UID)\r\n"
                       b"d LOGOUT\r\n")
             data = recv_until(s, rb"d OK [^\r]*\r\n")
-        self.assertTrue(data.startswith(b"a OK LOGIN Ok.\r\n"), data)
+        self.assertTrue(data.startswith(b"a OK " + LOGIN_OK + b"\r\n"), data)
         self.assertIn(b"* 2 EXISTS\r\n", data)
         self.assertRegex(data, rb"\r\nb OK \[READ-WRITE\][^\r]*\r\n\* 1 FETCH \(UID 1\)\r\n"
                                rb"c OK [^\r]*\r\n\* BYE[^\r]*\r\nd OK ")
@@ -464,7 +471,7 @@ class ImapService(unittest.TestCase):
             recv_until(s, rb"ready\.\r\n")
             s.sendall(b"a LOGIN testuser password\r\nb IDLE\r\n")
             data = recv_until(s, rb"\+ idling\r\n")
-            self.assertEqual(data, b"a OK LOGIN Ok.\r\n+ idling\r\n")
+            self.assertEqual(data, b"a OK " + LOGIN_OK + b"\r\n+ idling\r\n")
             s.sendall(b"NOTDONE\r\nc IDLE extra\r\nd IDLE\r\ndone\r\ne LOGOUT\r\n")
             data = recv_until(s, rb"e OK [^\r]*\r\n")
         self.assertTrue(data.startswith(b"b BAD Expected DONE.\r\nc BAD IDLE takes no "

@@ -178,6 +178,10 @@ done:
 	"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN UNSELECT SASL-IR LITERAL+ ID ENABLE] " \
 	"Hato IMAP ready.\r\n"
 #define STARTTLS_OK "a OK Begin SSL/TLS negotiation now.\r\n{TLS}"
+/* The tagged OK of a login: imapd's post-login list (imap-capability.c), RFC 3501 §6.2.3. */
+#define LOGIN_OK(tag)                                                                        \
+	tag " OK [CAPABILITY IMAP4rev1 LITERAL+ UNSELECT CHILDREN NAMESPACE SPECIAL-USE "      \
+	    "LIST-EXTENDED UIDPLUS MOVE ESEARCH IDLE ID ENABLE] LOGIN Ok.\r\n"
 #define FAILED(tag) tag " NO [AUTHENTICATIONFAILED] Login failed.\r\n"
 
 static const struct {
@@ -202,10 +206,10 @@ static const struct {
 	{ 3, { "a STARTTLS\r\n", NULL }, HELLO3 "a BAD STARTTLS not available.\r\n" },
 	/* Commands pipelined behind LOGIN reach imapd untouched, after the tagged OK. */
 	{ 0, { "a LOGIN bob secret\r\nb NOOP\r\nc SEL", "ECT INBOX\r\n", NULL },
-	  HELLO0 "{LOGIN bob secret}a OK LOGIN Ok.\r\n{OK rest=b NOOP\r\nc SELECT INBOX\r\n}" },
+	  HELLO0 "{LOGIN bob secret}" LOGIN_OK("a") "{OK rest=b NOOP\r\nc SELECT INBOX\r\n}" },
 	/* Quoted strings and literals (synchronising and LITERAL+). */
 	{ 0, { "a LOGIN \"bob\" {6}\r\n", "secret\r\n", NULL },
-	  HELLO0 "+ OK\r\n{LOGIN bob secret}a OK LOGIN Ok.\r\n{OK rest=}" },
+	  HELLO0 "+ OK\r\n{LOGIN bob secret}" LOGIN_OK("a") "{OK rest=}" },
 	{ 0, { "a LOGIN {3+}\r\nbob \"sec ret\"\r\n", NULL },
 	  HELLO0 "{LOGIN bob sec ret}{delay 100}" FAILED("a") },
 	{ 0, { "a LOGIN bob\r\nb LOGIN\r\n", NULL },
@@ -228,7 +232,7 @@ static const struct {
 	  HELLO0 "{LOGIN insecure secret}a NO IMAP access disabled via insecure connection.\r\n"
 	  "{DISCONNECT}" },
 	{ 2, { "a LOGIN insecure secret\r\n", NULL },
-	  HELLO2 "{LOGIN insecure secret}a OK LOGIN Ok.\r\n{OK rest=}" },
+	  HELLO2 "{LOGIN insecure secret}" LOGIN_OK("a") "{OK rest=}" },
 	/* IMAP_TLS_REQUIRED: LOGINDISABLED, no AUTH= and both login commands refused. */
 	{ 1, { "a LOGIN bob secret\r\nb AUTHENTICATE CRAM-MD5\r\nc STARTTLS\r\n",
 	       "d CAPABILITY\r\ne LOGIN bob secret\r\n", NULL },
@@ -237,15 +241,15 @@ static const struct {
 	  "* CAPABILITY IMAP4rev1 UIDPLUS CHILDREN NAMESPACE AUTH=CRAM-MD5 AUTH=CRAM-SHA1 "
 	  "AUTH=CRAM-SHA256 IDLE AUTH=PLAIN SASL-IR "
 	  "LITERAL+ ID ENABLE\r\nd OK CAPABILITY completed\r\n"
-	  "{LOGIN bob secret}e OK LOGIN Ok.\r\n{OK rest=}" },
+	  "{LOGIN bob secret}" LOGIN_OK("e") "{OK rest=}" },
 	/* AUTHENTICATE: mechanisms not advertised now are refused; SASL-IR; "=" is empty. */
 	{ 0, { "a AUTHENTICATE PLAIN " PLAIN_BOB "\r\nb AUTHENTICATE SCRAM-SHA-256\r\n", NULL },
 	  HELLO0 "a NO Unsupported authentication mechanism.\r\n"
 	  "b NO Unsupported authentication mechanism.\r\n" },
 	{ 0, { "a STARTTLS\r\n", "b AUTHENTICATE plain " PLAIN_BOB "\r\nc NOOP\r\n", NULL },
-	  HELLO0 STARTTLS_OK "{AUTH PLAIN " PLAIN_BOB "}b OK LOGIN Ok.\r\n{OK rest=c NOOP\r\n}" },
+	  HELLO0 STARTTLS_OK "{AUTH PLAIN " PLAIN_BOB "}" LOGIN_OK("b") "{OK rest=c NOOP\r\n}" },
 	{ 3, { "a AUTHENTICATE PLAIN\r\n", PLAIN_BOB "\r\nb NOOP\r\n", NULL },
-	  HELLO3 "{AUTH PLAIN (none)}+ \r\n{CONT - " PLAIN_BOB "}a OK LOGIN Ok.\r\n"
+	  HELLO3 "{AUTH PLAIN (none)}+ \r\n{CONT - " PLAIN_BOB "}" LOGIN_OK("a")
 	  "{OK rest=b NOOP\r\n}" },
 	{ 3, { "a AUTHENTICATE PLAIN =\r\n", NULL },
 	  HELLO3 "{AUTH PLAIN }{delay 100}" FAILED("a") },
