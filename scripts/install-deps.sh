@@ -8,7 +8,7 @@ libgnutls28-dev nettle-dev libgdbm-dev libidn2-dev libcrypt-dev check
 gnutls-bin openssl curl python3 procps"
 # Extra tools the end-to-end and interop tests drive (real clients no one here wrote).
 TEST_PKGS="fetchmail isync clang strace courier-authlib courier-authlib-userdb
-postfix libsasl2-modules sasl2-bin swaks courier-imap"
+postfix libsasl2-modules sasl2-bin swaks courier-imap faketime"
 
 want="$PKGS"
 [ "${1:-}" = "--test" ] && want="$PKGS $TEST_PKGS"

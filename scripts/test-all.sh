@@ -65,7 +65,8 @@ if [ "$plain_ok" = 1 ]; then
 	HATO_AUTH=daemon HATO_BUILD="$top/build-plain" python3 -m unittest -v \
 		tests/e2e/test_pop3_login.py tests/e2e/test_pop3_service.py \
 		tests/e2e/test_pop3_limits.py tests/e2e/test_imap_login.py \
-		tests/e2e/test_imap_service.py >"$results/e2e-daemon.out" 2>&1 || status=1
+		tests/e2e/test_imap_service.py tests/e2e/test_imap_service_mail.py \
+		>"$results/e2e-daemon.out" 2>&1 || status=1
 	tail -20 "$results/e2e-daemon.out"
 fi
 

@@ -134,3 +134,9 @@ class ImapdOnPipe(unittest.TestCase):
         self.addCleanup(m.shutdown)
         self.assertEqual(m.state, "AUTH")
         return m
+
+
+def maildir_files(folder):
+    """Sorted names of the message files in a Maildir folder's cur/ and new/."""
+    return sorted(p.name for sub in ("cur", "new") if (folder / sub).is_dir()
+                  for p in (folder / sub).iterdir() if not p.name.startswith("."))

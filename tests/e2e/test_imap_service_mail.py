@@ -12,17 +12,16 @@ and IDLE with another session's flag change; this file reuses its chain_start().
 import datetime
 import imaplib
 import os
-import pathlib
 import re
 import socket
 import subprocess
 import sys
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hatotest import crlf as wire_form, maildir_files as files  # noqa: E402
 from test_imap_service import (DELIVER, MESSAGES, chain_start, chain_stop,  # noqa: E402
-                               recv_until, wire_form)
+                               recv_until)
 
 ACCOUNTS = ("appender", "copier", "storer", "folders", "renamer", "searcher", "idle2", "tlsuser")
 MSG = (b"From: Alice <alice@example.org>\r\nSubject: appended\r\n"
@@ -30,12 +29,6 @@ MSG = (b"From: Alice <alice@example.org>\r\nSubject: appended\r\n"
 DATE = datetime.datetime(2023, 11, 20, 12, 0, 0, tzinfo=datetime.timezone.utc)
 UTF8_NAME = "Entwürfe"
 MUTF7_NAME = "Entw&APw-rfe"  # RFC 3501 §5.1.3 modified UTF-7 of UTF8_NAME
-
-
-def files(folder):
-    """Message files of a maildir folder's cur/ and new/."""
-    return sorted(p.name for sub in ("cur", "new") if (folder / sub).is_dir()
-                  for p in (folder / sub).iterdir() if not p.name.startswith("."))
 
 
 def internaldate(text):

@@ -16,12 +16,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_imap_service import DELIVER, IMAPD, MESSAGES, ensure_user  # noqa: E402
-
-
-def files(folder):
-    return sorted(p.name for sub in ("cur", "new") if (folder / sub).is_dir()
-                  for p in (folder / sub).iterdir() if not p.name.startswith("."))
+from hatotest import IMAPD, ensure_user, maildir_files as files  # noqa: E402
+from test_imap_service import DELIVER, MESSAGES  # noqa: E402
 
 
 def flags_of(names):
