@@ -58,27 +58,6 @@ static void status_from_box(struct imap_mailbox *box, struct status_values *r)
 	r->v[4] = unseen;
 }
 
-/* Files in dir/new/ (hidden ones are not messages). */
-static int count_new(const char *dir, uint32_t *n_r)
-{
-	struct buf path = BUF_INIT;
-	struct dirent *d;
-	DIR *dp;
-
-	buf_printf(&path, "%s/new", dir);
-	dp = opendir(buf_cstr(&path));
-	buf_free(&path);
-	if (dp == NULL)
-		return -1;
-	*n_r = 0;
-	while ((d = readdir(dp)) != NULL) {
-		if (d->d_name[0] != '.')
-			(*n_r)++;
-	}
-	closedir(dp);
-	return 0;
-}
-
 /* Read dir's uiddb into data; a folder without one (made by maildirmake, never selected) gets
  * an empty one now, under the uiddb lock, so the UIDVALIDITY reported is the one SELECT will
  * use, without taking new/ into cur/. 0, or -1 (error_r). */
@@ -113,13 +92,14 @@ static int status_read_uiddb(const char *dir, struct buf *data, const char **err
 
 static int status_from_disk(const char *dir, struct status_values *r, const char **error_r)
 {
-	struct maildir_scan scan;
+	struct maildir_scan scan, in_new;
 	struct maildir_uiddb db;
 	struct buf data = BUF_INIT;
 	uint32_t n_new, known = 0, unseen = 0;
 	int ret = -1;
 
 	maildir_scan_init(&scan);
+	maildir_scan_init(&in_new);
 	maildir_uiddb_init(&db);
 	if (status_read_uiddb(dir, &data, error_r) < 0)
 		goto out;
@@ -141,19 +121,27 @@ static int status_from_disk(const char *dir, struct status_values *r, const char
 		maildir_index_free(&idx);
 		goto out;
 	}
-	if (count_new(dir, &n_new) < 0 || maildir_scan_cur(dir, &scan, error_r) < 0) {
+	if (maildir_scan_list_new(dir, &in_new, error_r) < 0 ||
+	    maildir_scan_cur(dir, &scan, error_r) < 0) {
 		*error_r = "cannot read the folder";
 		goto out;
 	}
+	/* A file another session moved between the two readdirs is in both lists: count it once. */
+	n_new = 0;
+	for (size_t i = 0; i < in_new.n; i++)
+		n_new += maildir_scan_find(&scan, in_new.v[i].name, in_new.v[i].base_len) == NULL;
+	/* A message waiting in new/ may already have a UID: an APPEND or COPY into this folder
+	 * numbers the waiting ones first (imap-target.c). */
 	for (size_t i = 0; i < db.n; i++) {
-		if (maildir_scan_find(&scan, db.v[i].base, db.v[i].base_len) != NULL)
+		if (maildir_scan_find(&scan, db.v[i].base, db.v[i].base_len) != NULL ||
+		    maildir_scan_find(&in_new, db.v[i].base, db.v[i].base_len) != NULL)
 			known++;
 	}
 	for (size_t i = 0; i < scan.n; i++)
 		unseen += !(scan.v[i].flags & MAILDIR_FLAG_SEEN);
 	r->v[0] = (uint32_t)scan.n + n_new;
 	r->v[1] = n_new;
-	r->v[2] = db.nextuid + (uint32_t)(scan.n - known) + n_new;
+	r->v[2] = db.nextuid + (uint32_t)(scan.n + n_new - known);
 	r->v[3] = db.uidvalidity;
 	r->v[4] = unseen + n_new;
 	ret = 0;
@@ -161,6 +149,7 @@ out:
 	buf_free(&data);
 	maildir_uiddb_free(&db);
 	maildir_scan_free(&scan);
+	maildir_scan_free(&in_new);
 	return ret;
 }
 

@@ -10,6 +10,7 @@
 #include "maildir-index.h"
 #include "maildir-name.h"
 #include "maildir-quota.h"
+#include "maildir-scan.h"
 #include "maildir-uiddb.h"
 #include "xalloc.h"
 
@@ -154,13 +155,101 @@ static size_t base_len_of(const char *name)
 	return maildir_name_parse(name, &mn, &error) < 0 ? strlen(name) : mn.base_len;
 }
 
-static uint32_t find_rec(const struct maildir_uiddb *db, const char *base, size_t len)
+/* The uiddb's records by base name, for lookups in a large folder. */
+struct rec_key {
+	const char *base;
+	size_t len;
+	uint32_t uid;
+};
+
+static int key_cmp(const void *pa, const void *pb)
 {
-	for (size_t i = 0; i < db->n; i++) {
-		if (db->v[i].base_len == len && memcmp(db->v[i].base, base, len) == 0)
-			return db->v[i].uid;
+	const struct rec_key *a = pa, *b = pb;
+	int c = memcmp(a->base, b->base, a->len < b->len ? a->len : b->len);
+
+	return c != 0 ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+static struct rec_key *keys_of_db(const struct maildir_uiddb *db)
+{
+	struct rec_key *k = xreallocarray(NULL, db->n + 1, sizeof(*k));
+
+	for (size_t i = 0; i < db->n; i++)
+		k[i] = (struct rec_key){ db->v[i].base, db->v[i].base_len, db->v[i].uid };
+	qsort(k, db->n, sizeof(*k), key_cmp);
+	return k;
+}
+
+static uint32_t find_key(const struct rec_key *keys, size_t n, const char *base, size_t len)
+{
+	struct rec_key want = { base, len, 0 };
+	const struct rec_key *k = bsearch(&want, keys, n, sizeof(*keys), key_cmp);
+
+	return k != NULL ? k->uid : 0;
+}
+
+/* Delivery order, as the index sync numbers new messages (maildir-index.c). */
+static int delivery_cmp(const void *pa, const void *pb)
+{
+	const struct maildir_entry *const *a = pa, *const *b = pb;
+
+	return strverscmp((*a)->name, (*b)->name);
+}
+
+/* Messages already in the folder but not in the uiddb yet (delivered to new/, or put into cur/
+ * by another program) were counted in STATUS's UIDNEXT, and the next index sync would number
+ * them in delivery order. Number them now, before the messages being added, so those get UIDs
+ * above every UIDNEXT reported so far (the sync keeps a recorded base's UID when it moves the
+ * file into cur/). new/ is read before cur/: a file another session moves between the two reads
+ * is then seen twice (counted once), never missed. *changed_r is set when records were added.
+ * Returns 0 or -1 with error_r. */
+static int number_unlisted(const char *dir, struct maildir_uiddb *db, const struct rec_key *keys,
+			   char *const *names, size_t n, bool *changed_r, const char **error_r)
+{
+	struct maildir_scan in_new, in_cur;
+	struct rec_key *mine;
+	struct maildir_entry **fresh;
+	size_t n_fresh = 0, n_keys = db->n;
+	int ret = -1;
+
+	maildir_scan_init(&in_new);
+	maildir_scan_init(&in_cur);
+	if (maildir_scan_list_new(dir, &in_new, error_r) < 0 ||
+	    maildir_scan_cur(dir, &in_cur, error_r) < 0)
+		goto out;
+	mine = xreallocarray(NULL, n + 1, sizeof(*mine));
+	for (size_t i = 0; i < n; i++)
+		mine[i] = (struct rec_key){ names[i], base_len_of(names[i]), 0 };
+	qsort(mine, n, sizeof(*mine), key_cmp);
+	fresh = xreallocarray(NULL, in_new.n + in_cur.n + 1, sizeof(*fresh));
+	for (size_t i = 0; i < in_new.n + in_cur.n; i++) {
+		bool from_new = i < in_new.n;
+		struct maildir_entry *e = from_new ? &in_new.v[i] : &in_cur.v[i - in_new.n];
+		struct rec_key want = { e->name, e->base_len, 0 };
+
+		if (from_new && maildir_scan_find(&in_cur, e->name, e->base_len) != NULL)
+			continue;
+		if (find_key(keys, n_keys, e->name, e->base_len) == 0 &&
+		    bsearch(&want, mine, n, sizeof(*mine), key_cmp) == NULL)
+			fresh[n_fresh++] = e;
 	}
-	return 0;
+	qsort(fresh, n_fresh, sizeof(*fresh), delivery_cmp);
+	ret = 0;
+	for (size_t i = 0; i < n_fresh; i++) {
+		if (db->nextuid == UINT32_MAX) {
+			*error_r = "UID space exhausted";
+			ret = -1;
+			break;
+		}
+		maildir_uiddb_add(db, db->nextuid++, fresh[i]->name, fresh[i]->base_len);
+		*changed_r = true;
+	}
+	free(fresh);
+	free(mine);
+out:
+	maildir_scan_free(&in_new);
+	maildir_scan_free(&in_cur);
+	return ret;
 }
 
 /* The uiddb is missing or corrupt: let a full index sync create it (it numbers every message
@@ -204,6 +293,8 @@ int imap_target_assign_uids(const char *dir, char *const *names, size_t n,
 	struct maildir_uiddb db;
 	struct buf data = BUF_INIT, text = BUF_INIT;
 	const char *perr;
+	struct rec_key *keys = NULL;
+	size_t n_keys = 0;
 	bool changed = false;
 	int lockfd, st, ret = -1;
 
@@ -221,10 +312,14 @@ int imap_target_assign_uids(const char *dir, char *const *names, size_t n,
 		ret = assign_by_sync(dir, names, n, uidvalidity_r, uids_r, error_r);
 		goto out;
 	}
+	keys = keys_of_db(&db);
+	n_keys = db.n;
+	if (number_unlisted(dir, &db, keys, names, n, &changed, error_r) < 0)
+		goto out;
 	/* Records are added in the order given, so the UIDs ascend in that order (COPYUID). */
 	for (size_t i = 0; i < n; i++) {
 		size_t len = base_len_of(names[i]);
-		uint32_t uid = find_rec(&db, names[i], len);
+		uint32_t uid = find_key(keys, n_keys, names[i], len);
 
 		if (uid == 0) {
 			if (db.nextuid == UINT32_MAX) {
@@ -248,6 +343,7 @@ int imap_target_assign_uids(const char *dir, char *const *names, size_t n,
 out:
 	if (lockfd >= 0)
 		maildir_file_unlock(lockfd);
+	free(keys);
 	maildir_uiddb_free(&db);
 	buf_free(&data);
 	buf_free(&text);

@@ -141,18 +141,20 @@ int maildir_scan_new(const char *dir, unsigned *moved_r, const char **error_r)
 	return 0;
 }
 
-int maildir_scan_cur(const char *dir, struct maildir_scan *scan, const char **error_r)
+/* List dir/<sub>/ into scan (cleared first): one readdir, no stat. */
+static int scan_list(const char *dir, const char *sub, struct maildir_scan *scan,
+		     const char **error_r)
 {
 	struct buf path = BUF_INIT;
 	struct dirent *d;
 	DIR *dp;
 
 	maildir_scan_clear(scan);
-	buf_printf(&path, "%s/cur", dir);
+	buf_printf(&path, "%s/%s", dir, sub);
 	dp = opendir(buf_cstr(&path));
 	buf_free(&path);
 	if (dp == NULL) {
-		*error_r = "opendir(cur) failed";
+		*error_r = strcmp(sub, "cur") == 0 ? "opendir(cur) failed" : "opendir(new) failed";
 		return -1;
 	}
 	while ((d = readdir(dp)) != NULL) {
@@ -163,6 +165,16 @@ int maildir_scan_cur(const char *dir, struct maildir_scan *scan, const char **er
 	closedir(dp);
 	maildir_scan_sort(scan);
 	return 0;
+}
+
+int maildir_scan_cur(const char *dir, struct maildir_scan *scan, const char **error_r)
+{
+	return scan_list(dir, "cur", scan, error_r);
+}
+
+int maildir_scan_list_new(const char *dir, struct maildir_scan *scan, const char **error_r)
+{
+	return scan_list(dir, "new", scan, error_r);
 }
 
 int maildir_scan_folder(const char *dir, struct maildir_scan *scan, const char **error_r)

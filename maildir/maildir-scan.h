@@ -35,7 +35,11 @@ int maildir_scan_new(const char *dir, unsigned *moved_r, const char **error_r);
  * by readdir) keep one entry. Returns 0 or -1 with error_r. */
 int maildir_scan_cur(const char *dir, struct maildir_scan *scan, const char **error_r);
 
-/* Both of the above: the usual full scan. */
+/* List dir/new/ into scan the same way, without moving anything (STATUS, and numbering
+ * messages that wait there before an APPEND/COPY into the folder). */
+int maildir_scan_list_new(const char *dir, struct maildir_scan *scan, const char **error_r);
+
+/* maildir_scan_new then maildir_scan_cur: the usual full scan. */
 int maildir_scan_folder(const char *dir, struct maildir_scan *scan, const char **error_r);
 
 /* Find a base name in a sorted scan; the entry or NULL. */

@@ -90,7 +90,9 @@ class AppendCopyTest(ImapdOnPipe):
         m = self.imap()
         typ, data = m.append("INBOX", "(\\Seen \\Flagged $Work)", DATE, MSG)
         self.assertEqual(typ, "OK", data)
-        self.assertEqual(self.appenduid(data), (UIDV, 3))  # the fixture's nextuid
+        # The fixture's nextuid is 3, but the message waiting in new/ was there first (STATUS
+        # counted it in UIDNEXT 4): it is numbered 3 now, and the appended message gets 4.
+        self.assertEqual(self.appenduid(data), (UIDV, 4))
         # On disk: through tmp/ (now empty) into cur/ with the flags and LF line ends.
         self.assertEqual(self.files(self.md, "tmp"), [])
         lf = MSG.replace(b"\r\n", b"\n")
@@ -104,12 +106,13 @@ class AppendCopyTest(ImapdOnPipe):
         base = name.split(":")[0]
         self.assertEqual((self.md / "courierimapkeywords" / base).read_bytes(), b"$Work\n")
         header, recs = self.uiddb(self.md)
-        self.assertEqual(header, f"1 {UIDV} 4")
-        self.assertEqual(recs[3], base)
+        self.assertEqual(header, f"1 {UIDV} 5")
+        self.assertEqual(recs[3], "1700000003.M3P1Q3.fixture")
+        self.assertEqual(recs[4], base)
         # Byte-exact back, with the date and flags.
         typ, data = m.select("INBOX")
         self.assertEqual((typ, data), ("OK", [b"4"]))
-        typ, data = m.uid("FETCH", "3", "(FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])")
+        typ, data = m.uid("FETCH", "4", "(FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])")
         self.assertEqual(typ, "OK")
         meta = data[0][0]
         self.assertIn(b"FLAGS (\\Flagged \\Seen $Work)", meta)
@@ -118,7 +121,7 @@ class AppendCopyTest(ImapdOnPipe):
         self.assertEqual(data[0][1], MSG)
         # Appending to the selected mailbox: EXISTS and \Recent in this session.
         typ, data = m.append("INBOX", None, None, b"Subject: x\r\n\r\nbody\r\n")
-        self.assertEqual(self.appenduid(data), (UIDV, 5))  # the fixture's new/ file got 4
+        self.assertEqual(self.appenduid(data), (UIDV, 5))
         self.assertEqual(m.untagged_responses.get("EXISTS")[-1], b"5")
         typ, data = m.uid("FETCH", "5", "(FLAGS)")
         self.assertEqual(data, [b"5 (UID 5 FLAGS (\\Recent))"])
@@ -151,7 +154,7 @@ class AppendCopyTest(ImapdOnPipe):
         typ, data = m.append("INBOX", "($Work)", None, MSG)
         self.assertEqual((typ, data), ("NO", [b"Keywords are disabled (IMAP_KEYWORDS=0)."]))
         typ, data = m.append("INBOX", "(\\Answered)", None, MSG)
-        self.assertEqual(self.appenduid(data), (UIDV, 3))
+        self.assertEqual(self.appenduid(data), (UIDV, 4))  # 3 went to the message in new/
         self.assertEqual(len(self.files(self.md, "cur")), 3)
         self.assertFalse((self.md / "courierimapkeywords").exists())
 
@@ -182,6 +185,37 @@ class AppendCopyTest(ImapdOnPipe):
         self.assertEqual((typ, data), ("NO", [b"[OVERQUOTA] Mail quota exceeded."]))
         self.assertEqual(self.files(self.archive, "cur"), before)
         self.assertEqual(self.files(self.archive, "tmp"), [])
+
+    def test_waiting_messages_are_numbered_before_appends_and_copies(self):
+        # Two deliveries wait in the folder's new/ and another program put a file into cur/;
+        # none is in the uiddb yet. STATUS counts them in UIDNEXT, so what APPEND and COPY add
+        # must be numbered from there on, and the waiting ones keep their delivery order.
+        waiting = {"1700000100.M9P1Q1.host": b"Subject: first\n\nx\n",
+                   "1700000100.M10P1Q2.host": b"Subject: second\n\nx\n"}
+        for name, body in waiting.items():
+            (self.archive / "new" / name).write_bytes(body)
+        (self.archive / "cur" / "1700000200.M1P1Q3.host:2,S").write_bytes(b"Subject: third\n\nx\n")
+        self.chown(self.archive)
+        m = self.imap()
+        typ, data = m.status("INBOX.Archive", "(MESSAGES UIDNEXT)")
+        self.assertEqual(typ, "OK")
+        self.assertRegex(data[0], rb"\(MESSAGES 3 UIDNEXT 4\)$")
+        typ, data = m.append("INBOX.Archive", None, None, MSG)
+        self.assertEqual(self.appenduid(data)[1], 4)
+        self.assertEqual(m.select("INBOX")[0], "OK")
+        typ, data = m.copy("1", "INBOX.Archive")
+        self.assertEqual(self.copyuid(data[0])[1:], ([1], [5]))
+        typ, data = m.status("INBOX.Archive", "(MESSAGES UIDNEXT)")
+        self.assertRegex(data[0], rb"\(MESSAGES 5 UIDNEXT 6\)$")
+        self.assertEqual(m.select("INBOX.Archive")[0], "OK")
+        typ, data = m.uid("FETCH", "1:*", "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+        subjects = [part[1].strip() for part in data if isinstance(part, tuple)]
+        self.assertEqual(subjects, [b"Subject: first", b"Subject: second", b"Subject: third",
+                                    b"Subject: appended", b"Subject: Hello"][:len(subjects)])
+        uids = [int(u) for u in re.findall(rb"UID (\d+)", b" ".join(
+            part[0] for part in data if isinstance(part, tuple)))]
+        self.assertEqual(uids, [1, 2, 3, 4, 5])
+        m.logout()
 
     # --- COPY / MOVE ---
 
