@@ -3,6 +3,7 @@
 #include "maildir-deliver.h"
 #include "maildir-file.h"
 #include "maildir-name.h"
+#include "maildir-scan.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -208,6 +209,22 @@ out:
 	return ret;
 }
 
+/* Another session renames a message to change its flags: the name we hold goes stale. Up to
+ * this many times we look the base up under its current name and try again. */
+#define DELIVER_STALE_RETRIES 3
+
+/* The current name of name's base in dir/cur/, into cur_r: 1 found, 0 gone. */
+static int current_name(const char *dir, const char *name, struct buf *cur_r)
+{
+	struct maildir_name mn;
+	const char *error;
+
+	buf_reset(cur_r);
+	if (maildir_name_parse(name, &mn, &error) < 0)
+		return 0;
+	return maildir_scan_probe(dir, name, mn.base_len, cur_r);
+}
+
 int maildir_deliver_set_flags(const char *dir, const char *name, unsigned flags, char **new_name_r,
                               const char **error_r)
 {
@@ -222,12 +239,28 @@ int maildir_deliver_set_flags(const char *dir, const char *name, unsigned flags,
 		*new_name_r = buf_steal(&newname);
 		return 0;
 	}
-	buf_printf(&from, "%s/cur/%s", dir, name);
 	buf_printf(&to, "%s/cur/%s", dir, buf_cstr(&newname));
-	if (rename(buf_cstr(&from), buf_cstr(&to)) < 0) {
-		*error_r = errno == ENOENT ? "message renamed or expunged by another session"
-		                           : "renaming message failed";
-		goto out;
+	buf_printf(&from, "%s/cur/%s", dir, name);
+	for (int tries = 0; rename(buf_cstr(&from), buf_cstr(&to)) < 0; tries++) {
+		struct buf cur = BUF_INIT;
+		int found;
+
+		if (errno != ENOENT) {
+			*error_r = "renaming message failed";
+			goto out;
+		}
+		/* Renamed by another session's flag change: ours is the later one and wins. */
+		found = tries < DELIVER_STALE_RETRIES && current_name(dir, name, &cur) == 1;
+		if (found) {
+			buf_reset(&from);
+			buf_printf(&from, "%s/cur/%s", dir, buf_cstr(&cur));
+		}
+		buf_free(&cur);
+		if (!found) {
+			*error_r = "message expunged by another session";
+			errno = ENOENT;
+			goto out;
+		}
 	}
 	*new_name_r = buf_steal(&newname);
 	ret = 0;
@@ -240,14 +273,28 @@ out:
 
 int maildir_deliver_expunge(const char *dir, const char *name, const char **error_r)
 {
-	struct buf path = BUF_INIT;
+	struct buf path = BUF_INIT, cur = BUF_INIT;
+	struct maildir_name mn;
+	const char *perr;
 	int ret = 0;
 
 	buf_printf(&path, "%s/cur/%s", dir, name);
-	if (unlink(buf_cstr(&path)) < 0 && errno != ENOENT) {
-		*error_r = "unlinking message failed";
-		ret = -1;
+	for (int tries = 0; unlink(buf_cstr(&path)) < 0; tries++) {
+		if (errno != ENOENT) {
+			*error_r = "unlinking message failed";
+			ret = -1;
+			break;
+		}
+		/* Another session changed its flags meanwhile: remove it under its current name,
+		 * unless that session took the \Deleted flag away (then it stays). */
+		if (tries == DELIVER_STALE_RETRIES || current_name(dir, name, &cur) != 1 ||
+		    maildir_name_parse(buf_cstr(&cur), &mn, &perr) < 0 ||
+		    !(mn.flags & MAILDIR_FLAG_TRASHED))
+			break;
+		buf_reset(&path);
+		buf_printf(&path, "%s/cur/%s", dir, buf_cstr(&cur));
 	}
 	buf_free(&path);
+	buf_free(&cur);
 	return ret;
 }

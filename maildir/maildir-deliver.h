@@ -39,10 +39,14 @@ int maildir_deliver_copy(const char *src_dir, const char *src_name, const char *
                          unsigned flags, char **name_r, const char **error_r);
 
 /* Rename dir/cur/name to carry flags. new_name_r gets the new name (caller frees; equal to
- * name when nothing changed). ENOENT means another session renamed or expunged it: rescan. */
+ * name when nothing changed). A name made stale by another session's flag change is looked up
+ * under its current name and renamed from there (the later change wins, as in Courier).
+ * -1 with errno ENOENT: another session expunged it. */
 int maildir_deliver_set_flags(const char *dir, const char *name, unsigned flags, char **new_name_r,
                               const char **error_r);
 
-/* Unlink dir/cur/name. A file already gone counts as expunged (returns 0). */
+/* Unlink dir/cur/name; a name made stale by another session's flag change is found under its
+ * current name and removed if that still carries T (\Deleted). A file already gone counts as
+ * expunged (returns 0). */
 int maildir_deliver_expunge(const char *dir, const char *name, const char **error_r);
 #endif

@@ -13,6 +13,7 @@
 #include "maildir/maildir-uiddb.h"
 #include "check-maildir-util.h"
 
+#include <errno.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <utime.h>
@@ -435,10 +436,15 @@ START_TEST(test_deliver_flags_copy_expunge)
 	body = tmd_get(md, path);
 	ck_assert_str_eq(body, "abc");
 	free(body);
-	/* The old name is gone: a second change from it reports the race. */
-	ck_assert_int_eq(maildir_deliver_set_flags(md, name, MAILDIR_FLAG_SEEN, &name3, &error),
-	                 -1);
-	ck_assert_str_eq(error, "message renamed or expunged by another session");
+	/* A name made stale by another session's flag change is found under its current name
+	 * (the later change wins). */
+	ck_assert_int_eq(maildir_deliver_set_flags(md, name, MAILDIR_FLAG_SEEN | MAILDIR_FLAG_FLAGGED,
+						   &name3, &error),
+			 0);
+	ck_assert_ptr_nonnull(strstr(name3, ",S=3:2,FS"));
+	ck_assert_int_eq(tmd_count(md, "cur"), 1);
+	free(name2);
+	name2 = name3;
 
 	ck_assert_int_eq(maildir_deliver_copy(md, name2, md2, MAILDIR_FLAG_SEEN, &name3, &error),
 	                 0);
@@ -447,11 +453,25 @@ START_TEST(test_deliver_flags_copy_expunge)
 	body = tmd_get(md2, path);
 	ck_assert_str_eq(body, "abc");
 	free(body);
-	ck_assert_int_eq(maildir_deliver_copy(md, "nonexistent:2,", md2, 0, &name, &error), -1);
+	free(name3);
+	ck_assert_int_eq(maildir_deliver_copy(md, "nonexistent:2,", md2, 0, &name3, &error), -1);
 
-	ck_assert_int_eq(maildir_deliver_expunge(md, name2, &error), 0);
-	ck_assert_int_eq(maildir_deliver_expunge(md, name2, &error), 0);
+	/* Expunging through a stale name: kept while the current name lacks T (another session
+	 * took \Deleted away), removed once it carries T. */
+	ck_assert_int_eq(maildir_deliver_expunge(md, name, &error), 0);
+	ck_assert_int_eq(tmd_count(md, "cur"), 1);
+	ck_assert_int_eq(maildir_deliver_set_flags(md, name2, MAILDIR_FLAG_TRASHED, &name3, &error),
+			 0);
+	ck_assert_int_eq(maildir_deliver_expunge(md, name, &error), 0);
 	ck_assert_int_eq(tmd_count(md, "cur"), 0);
+	ck_assert_int_eq(maildir_deliver_expunge(md, name3, &error), 0);
+	free(name3);
+	/* Gone for good: a flag change reports it. */
+	errno = 0;
+	ck_assert_int_eq(maildir_deliver_set_flags(md, name2, MAILDIR_FLAG_SEEN, &name3, &error), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_str_eq(error, "message expunged by another session");
+	name3 = NULL;
 	free(name);
 	free(name2);
 	free(name3);
