@@ -479,14 +479,14 @@ int imap_mailbox_set_flags(struct imap_mailbox *box, struct imap_msg *msg, unsig
 	if (e == NULL)
 		return 1;
 	if (e->flags == flags) {
-		msg->flags = flags;
+		msg->flags = (uint16_t)flags;
 		return 0;
 	}
 	if (maildir_deliver_set_flags(box->idx.dir, e->name, flags, &new_name, error_r) < 0)
 		return errno == ENOENT ? 1 : -1;
 	maildir_scan_set_name(&box->idx.msgs, e, new_name);
 	e->flags = (uint16_t)flags;
-	msg->flags = flags;
+	msg->flags = (uint16_t)flags;
 	return 0;
 }
 

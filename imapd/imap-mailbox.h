@@ -14,12 +14,12 @@
 struct imap_client;
 struct imap_seqset;
 
-/* IMAP's view of one message. */
+/* IMAP's view of one message (16 bytes: a session keeps one per message). */
 struct imap_msg {
-	uint32_t uid;
-	unsigned flags; /* enum maildir_flag */
-	bool recent;    /* this session first saw it in new/ */
 	char *keywords; /* space-separated keyword names (owned), NULL for none */
+	uint32_t uid;
+	uint16_t flags; /* enum maildir_flag */
+	bool recent;    /* this session first saw it in new/ */
 	/* Gone from the folder, but the client has not been told yet (an EXPUNGE may not be sent
 	 * during FETCH, STORE or SEARCH): its sequence number still counts, its data is gone. */
 	bool expunged;

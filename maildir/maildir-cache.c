@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -109,8 +110,12 @@ uint64_t maildir_cache_checksum(const void *data, size_t len)
 		uint64_t w = 0;
 
 		/* Little-endian whatever the host, so a file is valid on any machine. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		memcpy(&w, p + i, 8);
+#else
 		for (int k = 7; k >= 0; k--)
 			w = w << 8 | p[i + (size_t)k];
+#endif
 		h ^= w * 0xff51afd7ed558ccdu;
 		h = (h << 31 | h >> 33) * 0xc4ceb9fe1a85ec53u;
 	}
@@ -324,12 +329,36 @@ fail:
 
 int maildir_cache_read(const char *dir, struct maildir_cache *c, const char **error_r)
 {
-	struct buf data = BUF_INIT;
-	int ret = maildir_file_read(dir, MAILDIR_CACHE_FILE, &data, error_r);
+	struct buf path = BUF_INIT;
+	struct stat st;
+	void *map;
+	int fd, ret = -1;
 
-	if (ret == 0 && maildir_cache_parse(c, data.data, data.len, error_r) < 0)
-		ret = -1;
-	buf_free(&data);
+	buf_printf(&path, "%s/%s", dir, MAILDIR_CACHE_FILE);
+	fd = open(buf_cstr(&path), O_RDONLY | O_CLOEXEC);
+	buf_free(&path);
+	if (fd < 0) {
+		*error_r = "cannot open the cache";
+		return errno == ENOENT ? 1 : -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > MAILDIR_FILE_MAX) {
+		close(fd);
+		*error_r = "cache is empty, too large or not a file";
+		return -1;
+	}
+	/* Mapped, not read: no copy of megabytes into fresh pages. The file is only ever
+	 * replaced by rename, never changed in place, so the mapping cannot change under us. */
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		*error_r = "cannot map the cache";
+		return -1;
+	}
+	(void)madvise(map, (size_t)st.st_size, MADV_WILLNEED);
+	if (maildir_cache_parse(c, map, (size_t)st.st_size, error_r) == 0)
+		ret = 0;
+	munmap(map, (size_t)st.st_size);
 	return ret;
 }
 
