@@ -14,12 +14,12 @@
 struct imap_client;
 struct imap_seqset;
 
-/* IMAP's view of one message. */
+/* IMAP's view of one message (16 bytes: a session keeps one per message). */
 struct imap_msg {
-	uint32_t uid;
-	unsigned flags; /* enum maildir_flag */
-	bool recent;    /* this session first saw it in new/ */
 	char *keywords; /* space-separated keyword names (owned), NULL for none */
+	uint32_t uid;
+	uint16_t flags; /* enum maildir_flag */
+	bool recent;    /* this session first saw it in new/ */
 	/* Gone from the folder, but the client has not been told yet (an EXPUNGE may not be sent
 	 * during FETCH, STORE or SEARCH): its sequence number still counts, its data is gone. */
 	bool expunged;
@@ -34,6 +34,13 @@ struct imap_mailbox {
 	bool readonly;
 	bool keywords; /* IMAP_KEYWORDS: keywords are read and stored (courierimapkeywords/) */
 	struct maildir_keywords kw; /* as of the last sync */
+	/* courierimapkeywords/ as of the last keyword load: reloaded only when this changed or
+	 * was not settled (the rule of maildir_cache_stamp_settled). */
+	struct maildir_stamp kw_stamp;
+	int64_t kw_started_sec, kw_started_nsec;
+	bool kw_have_stamp;
+	bool kw_missing;       /* the directory did not exist at the last look */
+	bool expunged_pending; /* the view holds messages marked expunged, not yet reported */
 	/* UIDs this session moved out of new/ and not yet in the view (sorted). */
 	uint32_t *recent_uids;
 	size_t recent_n, recent_cap;
