@@ -91,7 +91,8 @@ IS_ROOT = os.geteuid() == 0
 class ImapdOnPipe(unittest.TestCase):
     """imapd -t (started authenticated) on stdin/stdout over a private copy of a fixture Maildir.
     imapd refuses root: as root it runs under setpriv as uid/gid 65534, owner of the copy.
-    Subclasses set FIXTURE and may override prepare() to add folders before the chown."""
+    Subclasses set FIXTURE (None: an empty Maildir) and may override prepare() to add folders or
+    messages before the chown."""
 
     FIXTURE = TRANSCRIPTS / "Maildir"
 
@@ -102,7 +103,11 @@ class ImapdOnPipe(unittest.TestCase):
         self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="hato-imapd-"))
         os.chmod(self.tmp, 0o755)
         self.md = self.tmp / "Maildir"
-        shutil.copytree(self.FIXTURE, self.md)
+        if self.FIXTURE is None:
+            for sub in ("cur", "new"):
+                (self.md / sub).mkdir(parents=True)
+        else:
+            shutil.copytree(self.FIXTURE, self.md)
         (self.md / "tmp").mkdir()
         self.prepare()
         self.chown()

@@ -8,18 +8,15 @@ changed within the last second gets no cache at all (the same-second rule).
 
 imapd refuses root, so as root it runs under setpriv as uid/gid 65534 (files chowned)."""
 import os
-import pathlib
 import re
-import shutil
 import subprocess
-import tempfile
+import sys
 import time
 import unittest
 
-BUILD = pathlib.Path(os.environ.get("HATO_BUILD", "build-plain")).resolve()
-IMAPD = BUILD / "imapd" / "imapd"
-NOBODY = 65534
-IS_ROOT = os.geteuid() == 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hatotest import ImapdOnPipe  # noqa: E402  (next to this file)
+
 MASK = (1 << 64) - 1
 
 MSGS = [
@@ -50,29 +47,14 @@ def crlf_size(data):
     return len(data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
 
 
-class ImapdCacheTest(unittest.TestCase):
-    def setUp(self):
-        self.assertTrue(IMAPD.exists(), f"{IMAPD} not built (set HATO_BUILD)")
-        if IS_ROOT:
-            self.assertIsNotNone(shutil.which("setpriv"), "setpriv (util-linux) is needed as root")
-        self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="hato-imapd-cache-"))
-        os.chmod(self.tmp, 0o755)
-        self.md = self.tmp / "Maildir"
-        for sub in ("cur", "new", "tmp"):
-            (self.md / sub).mkdir(parents=True)
+class ImapdCacheTest(ImapdOnPipe):
+    FIXTURE = None
+
+    def prepare(self):
         for i, (name, data) in enumerate(MSGS):
             p = self.md / "cur" / name
             p.write_bytes(data)
             os.utime(p, (1600000000 + i, 1600000000 + i))
-        self.chown()
-
-    def tearDown(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def chown(self):
-        if IS_ROOT:
-            for p in [self.md, *self.md.rglob("*")]:
-                os.chown(p, NOBODY, NOBODY)
 
     def age(self, *rels, ago=10):
         t = time.time() - ago
@@ -81,9 +63,7 @@ class ImapdCacheTest(unittest.TestCase):
 
     def session(self):
         """SELECT, FETCH the listing items, LOGOUT; the FETCH lines by UID."""
-        argv = [str(IMAPD), "-t", str(self.md)]
-        if IS_ROOT:
-            argv = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *argv]
+        argv = self.argv()
         script = (b"a SELECT INBOX\r\nb UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE)\r\n"
                   b"c LOGOUT\r\n")
         out = subprocess.run(argv, input=script, capture_output=True, timeout=30,
