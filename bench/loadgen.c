@@ -502,7 +502,7 @@ struct shared {
 	double start;		/* common start time (CLOCK_MONOTONIC) */
 	struct slot {
 		long n, errors, ready;
-		char last[ERRLEN];
+		char last[ERRLEN], first[ERRLEN];
 	} slot[MAX_CLIENTS];
 };
 
@@ -814,6 +814,8 @@ static void mixed_worker(int i, struct shared *sh, void *extra)
 		else {
 			s->errors++;
 			snprintf(s->last, sizeof(s->last), "%s", c.err);
+			if (!s->first[0])
+				snprintf(s->first, sizeof(s->first), "%s", c.err);
 			if (strstr(c.err, "closed") || strstr(c.err, "recv") || strstr(c.err, "send"))
 				break;
 		}
@@ -831,7 +833,8 @@ static int cmp_float(const void *a, const void *b)
 
 /* After the run: every Message-ID the run appended, and how often it is in the INBOX now. */
 static int mixed_verify(struct opts *o, struct mixshared *m, long *exists_r, long *lost_r,
-			long *dup_r, long *resurrected_r, long *uiddup_r, const char **err_r)
+			long *dup_r, long *resurrected_r, long *uiddup_r, long *uidmis_r,
+			const char **err_r)
 {
 	static char errbuf[ERRLEN + 16];
 	struct conn c;
@@ -868,8 +871,12 @@ static int mixed_verify(struct opts *o, struct mixshared *m, long *exists_r, lon
 		    sscanf(mk + strlen(marker), "%d.%d@", &ci, &ai) == 2 && ci >= 0 &&
 		    ci < o->clients && ai >= 0 && ai < MIX_MAX_APPEND) {
 			seen[ci * MIX_MAX_APPEND + ai]++;
-			if (u != NULL)
+			if (u != NULL) {
 				mixuids[nmix++] = strtoul(u + 4, NULL, 10);
+				/* the UID the server named in APPENDUID must be the message's UID */
+				if (m->uid[ci][ai] != 0 && m->uid[ci][ai] != mixuids[nmix - 1])
+					(*uidmis_r)++;
+			}
 		}
 	}
 	for (size_t a = 1; a < nuids; a++)	/* UIDs come in ascending order: a repeat is adjacent */
@@ -947,8 +954,8 @@ static int cmd_mixed(struct opts *o)
 	struct conn c;
 	struct resp r = { 0 };
 	long n = 0, err = 0, appended = 0, expunged = 0, uncertain = 0, ops[7] = { 0 };
-	long exists_after = -1, lost = -1, dup = -1, res = -1, uiddup = -1;
-	const char *last = "", *verr = NULL;
+	long exists_after = -1, lost = -1, dup = -1, res = -1, uiddup = -1, uidmis = 0;
+	const char *last = "", *first = "", *verr = NULL;
 	float *lat;
 	size_t nlat = 0;
 	double wall;
@@ -973,6 +980,8 @@ static int cmd_mixed(struct opts *o)
 		err += sh->slot[i].errors;
 		if (sh->slot[i].last[0])
 			last = sh->slot[i].last;
+		if (sh->slot[i].first[0] && !first[0])
+			first = sh->slot[i].first;
 		for (j = 0; j < 7; j++)
 			ops[j] += m->opcount[i][j];
 		for (j = 0; j < m->nappend[i]; j++) {
@@ -988,7 +997,7 @@ static int cmd_mixed(struct opts *o)
 		}
 	}
 	qsort(lat, nlat, sizeof(float), cmp_float);
-	if (mixed_verify(o, m, &exists_after, &lost, &dup, &res, &uiddup, &verr) < 0)
+	if (mixed_verify(o, m, &exists_after, &lost, &dup, &res, &uiddup, &uidmis, &verr) < 0)
 		last = verr;
 	printf("{\"ops\": %ld, \"errors\": %ld, \"seconds\": %.3f, \"rate\": %.3f, "
 	       "\"p50_ms\": %.2f, \"p99_ms\": %.2f, \"clients\": %d, \"ops_per_client\": %d, ",
@@ -1002,10 +1011,12 @@ static int cmd_mixed(struct opts *o)
 	printf("}, \"exists_before\": %ld, \"appended\": %ld, \"expunged\": %ld, "
 	       "\"uncertain\": %ld, \"exists_after\": %ld, \"exists_expected\": %ld, "
 	       "\"lost\": %ld, \"duplicated\": %ld, \"resurrected\": %ld, \"uid_not_ascending\": %ld, "
-	       "\"verified\": %d, \"last_error\": ",
+	       "\"appenduid_mismatch\": %ld, \"verified\": %d, \"first_error\": ",
 	       m->exists0, appended - uncertain, expunged, uncertain, exists_after,
-	       m->exists0 + appended - uncertain - expunged, lost, dup, res, uiddup,
+	       m->exists0 + appended - uncertain - expunged, lost, dup, res, uiddup, uidmis,
 	       verr == NULL);
+	json_str(stdout, first);
+	printf(", \"last_error\": ");
 	json_str(stdout, last);
 	printf("}\n");
 	free(lat);

@@ -428,7 +428,8 @@ def m_mixed(server, args):
     note = {k: out[k] for k in ("errors", "p50_ms", "p99_ms", "seconds", "ops", "mix",
                                 "exists_before", "appended", "expunged", "uncertain",
                                 "exists_after", "exists_expected", "lost", "duplicated",
-                                "resurrected", "uid_not_ascending", "verified", "last_error")}
+                                "resurrected", "uid_not_ascending", "appenduid_mismatch", "verified",
+                                "first_error", "last_error")}
     return out["rate"], note
 
 
@@ -548,9 +549,11 @@ def cmd_run(args):
                     v, note = fn(s, args)
                     if name == "mixed_64" and (note["lost"] or note["duplicated"] or
                                                note["resurrected"] or not note["verified"]):
-                        errored.append("%s %s: lost %s, duplicated %s, resurrected %s, %s" % (
-                            name, s["name"], note["lost"], note["duplicated"],
-                            note["resurrected"], note["last_error"]))
+                        errored.append("%s %s: lost %s, duplicated %s, resurrected %s, "
+                                       "APPENDUID not the message's UID %s; %s" % (
+                                           name, s["name"], note["lost"], note["duplicated"],
+                                           note["resurrected"], note["appenduid_mismatch"],
+                                           note["last_error"]))
                     samples[name][s["name"]].append(v)
                     if note:
                         notes[name][s["name"]] = note

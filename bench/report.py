@@ -97,11 +97,13 @@ def main():
                 continue
             md.append("- mixed load, %s: %s ops in %.1f s, p50 %s ms, p99 %s ms, %s errors; "
                       "appended %s, expunged %s, uncertain %s; INBOX %s -> %s (expected %s); "
-                      "lost %s, duplicated %s, resurrected %s%s" % (
+                      "lost %s, duplicated %s, resurrected %s; APPENDUID not the message's UID "
+                      "%s; first error: %s%s" % (
                           n, note["ops"], note["seconds"], note["p50_ms"], note["p99_ms"],
                           note["errors"], note["appended"], note["expunged"], note["uncertain"],
                           note["exists_before"], note["exists_after"], note["exists_expected"],
                           note["lost"], note["duplicated"], note["resurrected"],
+                          note.get("appenduid_mismatch"), note.get("first_error") or "none",
                           "" if note["verified"] else " (**verification failed: %s**)"
                           % note["last_error"]))
     if res.get("harness_errors"):
