@@ -43,8 +43,6 @@ static struct imap_fetch_item *add_item(struct imap_fetch *f, enum imap_fetch_ty
 	if (type == IMAP_FETCH_ENVELOPE || type == IMAP_FETCH_BODY ||
 	    type == IMAP_FETCH_BODYSTRUCTURE || type == IMAP_FETCH_SECTION)
 		f->need_body = f->need_mime = true;
-	if (type == IMAP_FETCH_RFC822_SIZE)
-		f->need_body = true;
 	return it;
 }
 

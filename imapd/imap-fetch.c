@@ -32,22 +32,14 @@ struct fetch_msg {
 	const struct mime_part *root;
 };
 
-static int load(struct imap_mailbox *box, const struct maildir_entry *e, bool need_body,
-		struct fetch_msg *m, const char **error_r)
+static int load(struct imap_mailbox *box, const struct maildir_entry *e, struct fetch_msg *m,
+		const char **error_r)
 {
 	struct buf path = BUF_INIT;
 	ssize_t n;
 	int fd;
 
 	buf_printf(&path, "%s/cur/%s", box->idx.dir, e->name);
-	if (!need_body) {
-		/* INTERNALDATE alone: one stat, not open + fstat + close. */
-		int ret = stat(buf_cstr(&path), &m->st);
-
-		buf_free(&path);
-		*error_r = "cannot stat the message file";
-		return ret == 0 ? 0 : errno == ENOENT ? 1 : -1;
-	}
 	fd = open(buf_cstr(&path), O_RDONLY | O_CLOEXEC);
 	buf_free(&path);
 	if (fd < 0) {
@@ -255,7 +247,7 @@ int imap_fetch_write(const struct imap_fetch *f, struct imap_client *client,
 		     struct imap_mailbox *box, uint32_t seq, const char **error_r)
 {
 	struct imap_msg *msg = imap_mailbox_msg(box, seq);
-	const struct maildir_entry *e = msg != NULL ? imap_mailbox_entry(box, msg) : NULL;
+	struct maildir_entry *e = msg != NULL ? imap_mailbox_entry(box, msg) : NULL;
 	struct fetch_msg m;
 	struct buf line = BUF_INIT;
 	struct arena *scratch = NULL;
@@ -266,12 +258,24 @@ int imap_fetch_write(const struct imap_fetch *f, struct imap_client *client,
 	if (e == NULL)
 		return 1;
 	memset(&m, 0, sizeof(m));
-	if (f->need_body || has_item(f, IMAP_FETCH_INTERNALDATE)) {
-		ret = load(box, e, f->need_body, &m, error_r);
+	if (!f->need_body &&
+	    (has_item(f, IMAP_FETCH_RFC822_SIZE) || has_item(f, IMAP_FETCH_INTERNALDATE))) {
+		/* Sizes and dates come from the index (hatoimapcache across sessions): a file is
+		 * opened only the first time one of its values is asked for. */
+		ret = maildir_index_measure(&box->idx, e, has_item(f, IMAP_FETCH_RFC822_SIZE),
+					    error_r);
+		if (ret != 0)
+			return ret;
+		m.size = (size_t)e->crlf_size;
+		m.st.st_mtime = (time_t)e->mtime;
+	}
+	if (f->need_body) {
+		ret = load(box, e, &m, error_r);
 		if (ret != 0) {
 			buf_free(&m.data);
 			return ret;
 		}
+		maildir_index_learn(&box->idx, e, m.size, (int64_t)m.st.st_mtime);
 		/* The tree lives only as long as this message's line: in the command's arena, a
 		 * FETCH 1:* kept every message's tree until the command ended. */
 		if (f->need_mime) {

@@ -49,8 +49,9 @@ struct imap_fetch {
 	struct imap_fetch_item *items;
 	unsigned int count;
 	bool uid;        /* UID FETCH: UID is always returned */
-	bool need_body;  /* the message file must be read */
-	bool need_mime;  /* ... and parsed (RFC822.SIZE alone only counts its line ends) */
+	bool need_body;  /* the message file must be read (not for RFC822.SIZE or INTERNALDATE:
+			    the index measures those once and keeps them) */
+	bool need_mime;  /* ... and parsed */
 	bool sets_seen;  /* a non-PEEK body item */
 };
 

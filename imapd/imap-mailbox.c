@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int cmp_u32(const void *a, const void *b)
 {
@@ -158,18 +159,58 @@ static bool same_str(const char *a, const char *b)
 	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
 }
 
-/* Read the folder: claim new/, sync the index, note which new UIDs are ours, load keywords. */
-static int reread(struct imap_mailbox *box, const char **error_r)
+/* Whether courierimapkeywords/ may have changed since the last load (and note its stamp). */
+static bool keywords_changed(struct imap_mailbox *box)
+{
+	struct buf path = BUF_INIT;
+	struct maildir_stamp st;
+	struct timespec now;
+	bool same;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	buf_printf(&path, "%s/%s", box->idx.dir, MAILDIR_KEYWORDS_DIR);
+	if (maildir_cache_stamp(buf_cstr(&path), &st) < 0) {
+		int saved = errno;
+		/* Missing then and now: nothing to reload (creating it makes stat succeed). */
+		bool was_missing = box->kw_missing;
+
+		buf_free(&path);
+		box->kw_have_stamp = false;
+		box->kw_missing = saved == ENOENT;
+		return !(was_missing && box->kw_missing);
+	}
+	buf_free(&path);
+	box->kw_missing = false;
+	same = box->kw_have_stamp && st.sec == box->kw_stamp.sec && st.nsec == box->kw_stamp.nsec &&
+	       st.ino == box->kw_stamp.ino && st.size == box->kw_stamp.size &&
+	       maildir_cache_stamp_settled(&st, box->kw_started_sec, box->kw_started_nsec);
+	if (!same) {
+		box->kw_stamp = st;
+		box->kw_started_sec = (int64_t)now.tv_sec;
+		box->kw_started_nsec = (int64_t)now.tv_nsec;
+		box->kw_have_stamp = true;
+	}
+	return !same;
+}
+
+/* Read the folder: claim new/, sync the index, note which new UIDs are ours, load keywords.
+ * *changed_r (may be NULL) tells whether anything may differ from the last reread. */
+static int reread(struct imap_mailbox *box, bool *changed_r, const char **error_r)
 {
 	struct buf bases = BUF_INIT;
 	const char *kw_error;
+	bool kw_changed = false;
 
 	claim_new(box->idx.dir, &bases);
 	if (maildir_index_sync(&box->idx, error_r) < 0) {
 		buf_free(&bases);
 		return -1;
 	}
-	if (box->keywords) {
+	if (box->keywords)
+		kw_changed = keywords_changed(box);
+	if (changed_r != NULL)
+		*changed_r = !box->idx.skipped || kw_changed || bases.len > 0;
+	if (kw_changed) {
 		maildir_keywords_free(&box->kw);
 		maildir_keywords_init(&box->kw);
 		if (maildir_keywords_load(box->idx.dir, &box->kw, &kw_error) < 0) {
@@ -184,6 +225,14 @@ static int reread(struct imap_mailbox *box, const char **error_r)
 	return 0;
 }
 
+static void save_cache(struct imap_mailbox *box)
+{
+	const char *error;
+
+	if (box->idx.synced && maildir_index_save_cache(&box->idx, &error) < 0)
+		log_debug("%s/%s: %s", box->idx.dir, MAILDIR_CACHE_FILE, error);
+}
+
 int imap_mailbox_open(const char *dir, bool readonly, bool keywords, struct imap_mailbox **box_r,
 		      const char **error_r)
 {
@@ -194,10 +243,13 @@ int imap_mailbox_open(const char *dir, bool readonly, bool keywords, struct imap
 	maildir_keywords_init(&box->kw);
 	box->readonly = readonly;
 	box->keywords = keywords;
-	if (reread(box, error_r) < 0) {
+	box->idx.use_cache = true;
+	if (reread(box, NULL, error_r) < 0) {
 		imap_mailbox_free(&box);
 		return -1;
 	}
+	/* A SELECT that had to read the folder leaves the result for the next session. */
+	save_cache(box);
 	view_reserve(box, box->idx.msgs.n);
 	for (size_t i = 0; i < box->idx.msgs.n; i++) {
 		struct imap_msg *m = &box->view[box->count++];
@@ -221,6 +273,8 @@ void imap_mailbox_free(struct imap_mailbox **boxp)
 
 	if (box == NULL)
 		return;
+	/* Sizes and dates this session measured, or a newer state of the folder. */
+	save_cache(box);
 	maildir_index_free(&box->idx);
 	maildir_keywords_free(&box->kw);
 	for (uint32_t i = 0; i < box->count; i++)
@@ -274,9 +328,14 @@ int imap_mailbox_sync(struct imap_mailbox *box, struct imap_client *client, bool
 	uint32_t old_count = box->count, old_recent = box->recent_count, kept = 0;
 	uint32_t *changed = NULL, nchanged = 0;
 	size_t j = 0, recent_pos = 0;
+	bool reread_any;
 
-	if (reread(box, error_r) < 0)
+	if (reread(box, &reread_any, error_r) < 0)
 		return -1;
+	/* Nothing read: the view is current (a NOOP on 100,000 messages), unless expunges are
+	 * waiting to be reported. */
+	if (!reread_any && !(allow_expunge && box->expunged_pending))
+		return 0;
 	/* Merge the view (ascending UIDs) with the index (ascending UIDs). */
 	changed = xreallocarray(NULL, box->count + 1, sizeof(*changed));
 	for (uint32_t i = 0; i < box->count; i++) {
@@ -309,6 +368,9 @@ int imap_mailbox_sync(struct imap_mailbox *box, struct imap_client *client, bool
 		}
 		box->view[kept++] = m;
 	}
+	box->expunged_pending = false;
+	for (uint32_t i = 0; i < kept && !box->expunged_pending; i++)
+		box->expunged_pending = box->view[i].expunged;
 	old_count -= box->count - kept; /* EXISTS after the EXPUNGEs the client saw */
 	box->count = kept;
 	while (j < box->idx.msgs.n && box->count > 0 &&
@@ -422,9 +484,8 @@ int imap_mailbox_set_flags(struct imap_mailbox *box, struct imap_msg *msg, unsig
 	}
 	if (maildir_deliver_set_flags(box->idx.dir, e->name, flags, &new_name, error_r) < 0)
 		return errno == ENOENT ? 1 : -1;
-	free(e->name);
-	e->name = new_name;
-	e->flags = flags;
+	maildir_scan_set_name(&box->idx.msgs, e, new_name);
+	e->flags = (uint16_t)flags;
 	msg->flags = flags;
 	return 0;
 }

@@ -34,6 +34,13 @@ struct imap_mailbox {
 	bool readonly;
 	bool keywords; /* IMAP_KEYWORDS: keywords are read and stored (courierimapkeywords/) */
 	struct maildir_keywords kw; /* as of the last sync */
+	/* courierimapkeywords/ as of the last keyword load: reloaded only when this changed or
+	 * was not settled (the rule of maildir_cache_stamp_settled). */
+	struct maildir_stamp kw_stamp;
+	int64_t kw_started_sec, kw_started_nsec;
+	bool kw_have_stamp;
+	bool kw_missing;       /* the directory did not exist at the last look */
+	bool expunged_pending; /* the view holds messages marked expunged, not yet reported */
 	/* UIDs this session moved out of new/ and not yet in the view (sorted). */
 	uint32_t *recent_uids;
 	size_t recent_n, recent_cap;

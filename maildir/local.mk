@@ -6,6 +6,7 @@ maildir_libmaildir_la_SOURCES = \
 	maildir/maildir-scan.c maildir/maildir-scan.h \
 	maildir/maildir-uiddb.c maildir/maildir-uiddb.h \
 	maildir/maildir-index.c maildir/maildir-index.h \
+	maildir/maildir-cache.c maildir/maildir-cache.h \
 	maildir/maildir-deliver.c maildir/maildir-deliver.h \
 	maildir/maildir-pop3list.c maildir/maildir-pop3list.h \
 	maildir/maildir-mutf7.c maildir/maildir-mutf7.h \
@@ -53,6 +54,12 @@ tests_unit_check_maildir_concurrency_SOURCES = tests/unit/check-maildir-concurre
 tests_unit_check_maildir_concurrency_CFLAGS = $(MAILDIR_TEST_CFLAGS)
 tests_unit_check_maildir_concurrency_LDADD = maildir/libmaildir.la $(TEST_LIBS)
 
+check_PROGRAMS += tests/unit/check-maildir-cache
+TESTS += tests/unit/check-maildir-cache
+tests_unit_check_maildir_cache_SOURCES = tests/unit/check-maildir-cache.c
+tests_unit_check_maildir_cache_CFLAGS = $(MAILDIR_TEST_CFLAGS)
+tests_unit_check_maildir_cache_LDADD = maildir/libmaildir.la $(TEST_LIBS)
+
 # deliverquota: Courier-compatible delivery with Maildir++ quota (exit 77 over quota, 75 tempfail)
 bin_PROGRAMS += deliverquota
 deliverquota_SOURCES = maildir/deliverquota.c
@@ -74,6 +81,13 @@ tests_fuzz_fuzz_maildir_meta_SOURCES = tests/fuzz/fuzz-maildir-meta.c $(FUZZ_DRI
 tests_fuzz_fuzz_maildir_meta_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_maildir_meta_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_maildir_meta_LDADD = maildir/libmaildir.la lib/libhato.la
+
+# Fuzz target for the hatoimapcache parser (a parsed file formats and re-parses the same).
+FUZZ_TARGETS += tests/fuzz/fuzz-maildir-cache
+tests_fuzz_fuzz_maildir_cache_SOURCES = tests/fuzz/fuzz-maildir-cache.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_maildir_cache_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_maildir_cache_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_maildir_cache_LDADD = maildir/libmaildir.la lib/libhato.la
 
 # Benchmark helper for bench/maildir-scan.sh (not installed, not a test).
 noinst_PROGRAMS += maildir/maildir-scan-bench

@@ -2,14 +2,17 @@
 #include "config.h"
 #include "maildir-index.h"
 #include "maildir-file.h"
+#include "maildir-name.h"
 #include "maildir-uiddb.h"
 #include "log.h"
 #include "xalloc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void maildir_index_init(struct maildir_index *idx, const char *dir)
 {
@@ -74,12 +77,35 @@ static int uid_cmp(const void *pa, const void *pb)
 	return a->uid < b->uid ? -1 : a->uid > b->uid;
 }
 
-/* Move the scan into the index, sorted by UID. */
+/* Copy measured sizes and mtimes from old (ascending UIDs, same UIDVALIDITY) to the entries
+ * of to (ascending UIDs) with the same UID and base name: a base's content never changes. */
+static void carry_over(struct maildir_scan *to, const struct maildir_scan *old)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < to->n && j < old->n; i++) {
+		struct maildir_entry *e = &to->v[i];
+
+		while (j < old->n && old->v[j].uid < e->uid)
+			j++;
+		if (j == old->n || old->v[j].uid != e->uid || old->v[j].base_len != e->base_len ||
+		    memcmp(old->v[j].name, e->name, e->base_len) != 0)
+			continue;
+		if (e->crlf_size == MAILDIR_SIZE_UNKNOWN)
+			e->crlf_size = old->v[j].crlf_size;
+		if (e->mtime == MAILDIR_MTIME_UNKNOWN)
+			e->mtime = old->v[j].mtime;
+	}
+}
+
+/* Move the scan into the index, sorted by UID, keeping what the old index measured. */
 static void install(struct maildir_index *idx, struct maildir_scan *scan, uint32_t uidv,
                     uint32_t next)
 {
 	if (scan->n > 1)
 		qsort(scan->v, scan->n, sizeof(*scan->v), uid_cmp);
+	if (idx->synced && idx->uidvalidity == uidv)
+		carry_over(scan, &idx->msgs);
 	maildir_scan_free(&idx->msgs);
 	idx->msgs = *scan;
 	maildir_scan_init(scan);
@@ -275,15 +301,14 @@ out:
 	return ret;
 }
 
-int maildir_index_sync(struct maildir_index *idx, const char **error_r)
+/* The readdir-based sync. */
+static int full_sync(struct maildir_index *idx, const char **error_r)
 {
 	struct maildir_scan scan;
 	struct maildir_uiddb db;
 	int ret = -1, st, lockfd;
 
-	idx->assigned = 0;
-	idx->rewrote = 0;
-	idx->recovered = 0;
+	idx->full_syncs++;
 	maildir_scan_init(&scan);
 	maildir_uiddb_init(&db);
 	if (maildir_scan_folder(idx->dir, &scan, error_r) < 0)
@@ -312,6 +337,165 @@ out:
 	maildir_scan_free(&scan);
 	maildir_uiddb_free(&db);
 	return ret;
+}
+
+/* The first sync of a session: take the index from hatoimapcache when its signature is the
+ * folder's and settled. 1 when it was used; otherwise 0, and cache holds the parsed file (or
+ * nothing) so its sizes can still be carried over. */
+static int try_cache(struct maildir_index *idx, const struct maildir_sig *now,
+		     struct maildir_cache *cache)
+{
+	const char *error;
+	int ret = maildir_cache_read(idx->dir, cache, &error);
+
+	if (ret < 0)
+		log_debug("%s/%s: %s: ignored", idx->dir, MAILDIR_CACHE_FILE, error);
+	if (ret != 0)
+		return 0;
+	if (!maildir_cache_sig_same(&cache->sig, now) || !maildir_cache_sig_settled(&cache->sig))
+		return 0;
+	maildir_scan_free(&idx->msgs);
+	idx->msgs = cache->msgs;
+	maildir_scan_init(&cache->msgs);
+	idx->uidvalidity = cache->uidvalidity;
+	idx->nextuid = cache->nextuid;
+	idx->sig = cache->sig;
+	return 1;
+}
+
+int maildir_index_sync(struct maildir_index *idx, const char **error_r)
+{
+	struct maildir_cache cache;
+	struct maildir_sig now;
+	bool have_now;
+	int ret;
+
+	idx->assigned = 0;
+	idx->rewrote = 0;
+	idx->recovered = 0;
+	idx->from_cache = false;
+	idx->skipped = false;
+	/* The signature is taken before anything is read: a change after this moment moves a
+	 * stamp (or falls in the tick the settled rule refuses), so it is never lost. */
+	have_now = maildir_cache_sig_take(idx->dir, &now) == 0;
+	if (have_now && idx->have_sig && maildir_cache_sig_same(&idx->sig, &now) &&
+	    maildir_cache_sig_settled(&idx->sig)) {
+		idx->skipped = true;
+		return 0;
+	}
+	maildir_cache_init(&cache);
+	if (have_now && idx->use_cache && !idx->synced && try_cache(idx, &now, &cache)) {
+		maildir_cache_free(&cache);
+		idx->have_sig = true;
+		idx->synced = true;
+		idx->from_cache = true;
+		idx->cache_stale = false;
+		return 0;
+	}
+	ret = full_sync(idx, error_r);
+	if (ret == 0) {
+		/* A stale cache still knows the sizes of the messages that stayed. */
+		if (cache.uidvalidity == idx->uidvalidity)
+			carry_over(&idx->msgs, &cache.msgs);
+		idx->sig = now;
+		idx->have_sig = have_now;
+		idx->synced = true;
+		idx->cache_stale = true;
+	}
+	maildir_cache_free(&cache);
+	return ret;
+}
+
+int maildir_index_save_cache(struct maildir_index *idx, const char **error_r)
+{
+	struct maildir_sig now;
+	struct buf text = BUF_INIT;
+	int ret;
+
+	if (!idx->cache_stale || !idx->have_sig || !maildir_cache_sig_settled(&idx->sig))
+		return 1;
+	/* This session's own flag changes and expunges move cur/'s stamp too: the index then
+	 * no longer is the snapshot of idx->sig, and is not written. */
+	if (maildir_cache_sig_take(idx->dir, &now) < 0 || !maildir_cache_sig_same(&idx->sig, &now))
+		return 1;
+	maildir_cache_format(&idx->sig, idx->uidvalidity, idx->nextuid, &idx->msgs, &text);
+	ret = maildir_cache_write(idx->dir, text.data, text.len, error_r);
+	buf_free(&text);
+	if (ret < 0)
+		return -1;
+	idx->cache_stale = false;
+	return 0;
+}
+
+void maildir_index_learn(struct maildir_index *idx, struct maildir_entry *e, uint64_t crlf_size,
+			 int64_t mtime)
+{
+	if (e->crlf_size != crlf_size || e->mtime != mtime)
+		idx->cache_stale = true;
+	e->crlf_size = crlf_size;
+	e->mtime = mtime;
+}
+
+int maildir_index_measure(struct maildir_index *idx, struct maildir_entry *e, bool need_size,
+			  const char **error_r)
+{
+	struct buf path = BUF_INIT;
+	struct stat st;
+	char chunk[65536];
+	uint64_t size = 0;
+	bool after_cr = false;
+	ssize_t n;
+	int fd;
+
+	if ((!need_size || e->crlf_size != MAILDIR_SIZE_UNKNOWN) && e->mtime != MAILDIR_MTIME_UNKNOWN)
+		return 0;
+	buf_printf(&path, "%s/cur/%s", idx->dir, e->name);
+	if (!need_size || e->crlf_size != MAILDIR_SIZE_UNKNOWN) {
+		int ret = stat(buf_cstr(&path), &st);
+
+		buf_free(&path);
+		if (ret < 0) {
+			*error_r = "cannot stat the message file";
+			return errno == ENOENT ? 1 : -1;
+		}
+		maildir_index_learn(idx, e, e->crlf_size, (int64_t)st.st_mtime);
+		return 0;
+	}
+	fd = open(buf_cstr(&path), O_RDONLY | O_CLOEXEC);
+	buf_free(&path);
+	if (fd < 0) {
+		*error_r = "cannot open the message file";
+		return errno == ENOENT ? 1 : -1;
+	}
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		*error_r = "cannot stat the message file";
+		return -1;
+	}
+	/* RFC822.SIZE counts a bare LF as CRLF (the form clients see). */
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			*error_r = "cannot read the message file";
+			return -1;
+		}
+		size += (uint64_t)n;
+		for (const char *p = chunk, *end = chunk + n; p < end;) {
+			const char *lf = memchr(p, '\n', (size_t)(end - p));
+
+			if (lf == NULL)
+				break;
+			if (lf == chunk ? !after_cr : lf[-1] != '\r')
+				size++;
+			p = lf + 1;
+		}
+		after_cr = chunk[n - 1] == '\r';
+	}
+	close(fd);
+	maildir_index_learn(idx, e, size, (int64_t)st.st_mtime);
+	return 0;
 }
 
 struct maildir_entry *maildir_index_find_uid(const struct maildir_index *idx, uint32_t uid)

@@ -2,8 +2,10 @@
  * imapd keeps for the session (sequence number = position + 1, sorted by UID). */
 #ifndef HATO_MAILDIR_INDEX_H
 #define HATO_MAILDIR_INDEX_H
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "maildir-cache.h"
 #include "maildir-scan.h"
 
 /* How long a session waits for another one's uiddb rewrite. */
@@ -17,6 +19,17 @@ struct maildir_index {
 	unsigned assigned;        /* UIDs newly assigned by the last sync */
 	int rewrote;              /* the last sync rewrote the uiddb */
 	int recovered;            /* the last sync replaced a lost or corrupt uiddb */
+	/* Set by the owner before the first sync: that sync may use dir/hatoimapcache. */
+	bool use_cache;
+	/* What the index was last read from (valid when have_sig): a sync whose signature is
+	 * the same and settled (maildir_cache_sig_settled) reads nothing. */
+	struct maildir_sig sig;
+	bool have_sig;
+	bool synced;       /* a sync succeeded once */
+	bool from_cache;   /* the last sync took everything from hatoimapcache */
+	bool skipped;      /* the last sync read nothing (signature unchanged) */
+	bool cache_stale;  /* hatoimapcache does not hold this index (or learned more) */
+	unsigned full_syncs; /* readdir-based syncs so far (tests, debug logging) */
 };
 
 void maildir_index_init(struct maildir_index *idx, const char *dir);
@@ -30,6 +43,22 @@ void maildir_index_free(struct maildir_index *idx);
  * new, higher UIDVALIDITY (logged) and all messages new UIDs. Returns 0, or -1 with error_r (the
  * index is then unchanged). */
 int maildir_index_sync(struct maildir_index *idx, const char **error_r);
+
+/* Write dir/hatoimapcache from the index when it is worth it and can be trusted later: the
+ * file is stale, the index's signature is settled and the folder still has it (nothing
+ * changed since the sync, not even by this session). 0 written, 1 nothing to do, -1 with
+ * error_r. */
+int maildir_index_save_cache(struct maildir_index *idx, const char **error_r);
+
+/* Fill e->crlf_size (when need_size) and e->mtime if unknown: one open + fstat + read of the
+ * file, or one stat when only the mtime is missing. Marks the cache stale when something was
+ * learned. 0, 1 when the file is gone, -1 with error_r. */
+int maildir_index_measure(struct maildir_index *idx, struct maildir_entry *e, bool need_size,
+			  const char **error_r);
+
+/* Record a size and mtime learned elsewhere (a FETCH that read the whole file). */
+void maildir_index_learn(struct maildir_index *idx, struct maildir_entry *e, uint64_t crlf_size,
+			 int64_t mtime);
 
 /* The message with this UID, or NULL. */
 struct maildir_entry *maildir_index_find_uid(const struct maildir_index *idx, uint32_t uid);

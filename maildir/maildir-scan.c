@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +19,25 @@ void maildir_scan_init(struct maildir_scan *scan)
 	memset(scan, 0, sizeof(*scan));
 }
 
+static bool pooled(const struct maildir_scan *scan, const char *name)
+{
+	return scan->pool != NULL && name >= scan->pool && name < scan->pool + scan->pool_len;
+}
+
+static void free_name(const struct maildir_scan *scan, char *name)
+{
+	if (!pooled(scan, name))
+		free(name);
+}
+
 void maildir_scan_clear(struct maildir_scan *scan)
 {
 	for (size_t i = 0; i < scan->n; i++)
-		free(scan->v[i].name);
+		free_name(scan, scan->v[i].name);
 	scan->n = 0;
+	free(scan->pool);
+	scan->pool = NULL;
+	scan->pool_len = 0;
 }
 
 void maildir_scan_free(struct maildir_scan *scan)
@@ -32,25 +47,49 @@ void maildir_scan_free(struct maildir_scan *scan)
 	maildir_scan_init(scan);
 }
 
-struct maildir_entry *maildir_scan_add(struct maildir_scan *scan, const char *name)
+void maildir_scan_reserve(struct maildir_scan *scan, size_t n)
+{
+	if (n <= scan->cap)
+		return;
+	scan->cap = n;
+	scan->v = xreallocarray(scan->v, scan->cap, sizeof(*scan->v));
+}
+
+void maildir_scan_set_name(struct maildir_scan *scan, struct maildir_entry *e, char *name)
+{
+	free_name(scan, e->name);
+	e->name = name;
+}
+
+static struct maildir_entry *add(struct maildir_scan *scan, char *name, bool copy)
 {
 	struct maildir_name mn;
 	const char *error;
 	struct maildir_entry *e;
 
-	if (maildir_name_parse(name, &mn, &error) < 0)
+	if (maildir_name_parse(name, &mn, &error) < 0 || strlen(name) > 255)
 		return NULL;
-	if (scan->n == scan->cap) {
-		scan->cap = scan->cap == 0 ? 256 : scan->cap * 2;
-		scan->v = xreallocarray(scan->v, scan->cap, sizeof(*scan->v));
-	}
+	if (scan->n == scan->cap)
+		maildir_scan_reserve(scan, scan->cap == 0 ? 256 : scan->cap * 2);
 	e = &scan->v[scan->n++];
-	e->name = xstrdup(name);
-	e->base_len = mn.base_len;
-	e->flags = mn.flags;
+	e->name = copy ? xstrdup(name) : name;
+	e->base_len = (uint16_t)mn.base_len;
+	e->flags = (uint16_t)mn.flags;
 	e->size = mn.size;
+	e->crlf_size = MAILDIR_SIZE_UNKNOWN;
+	e->mtime = MAILDIR_MTIME_UNKNOWN;
 	e->uid = 0;
 	return e;
+}
+
+struct maildir_entry *maildir_scan_add(struct maildir_scan *scan, const char *name)
+{
+	return add(scan, (char *)name, true);
+}
+
+struct maildir_entry *maildir_scan_add_pooled(struct maildir_scan *scan, char *name)
+{
+	return add(scan, name, false);
 }
 
 static int base_cmp(const char *a, size_t alen, const char *b, size_t blen)
@@ -79,7 +118,7 @@ void maildir_scan_sort(struct maildir_scan *scan)
 	for (size_t i = 0; i < scan->n; i++) {
 		if (out > 0 && base_cmp(scan->v[out - 1].name, scan->v[out - 1].base_len,
 		                        scan->v[i].name, scan->v[i].base_len) == 0) {
-			free(scan->v[i].name);
+			free_name(scan, scan->v[i].name);
 			continue;
 		}
 		scan->v[out++] = scan->v[i];

@@ -8,19 +8,29 @@
 
 #include "buf.h"
 
-/* One message in cur/. */
+/* One message in cur/ (40 bytes: a session keeps one per message). */
 struct maildir_entry {
-	char *name;      /* full file name in cur/ (owned) */
-	size_t base_len; /* name[0..base_len) is the base (the uiddb key) */
-	unsigned flags;  /* enum maildir_flag */
+	char *name;      /* full file name in cur/ (owned by the scan, see maildir_scan_set_name) */
 	uint64_t size;   /* from ",S=", else MAILDIR_SIZE_UNKNOWN (see maildir_scan_entry_size) */
-	uint32_t uid;    /* 0 until the uiddb merge assigns one */
+	/* Learned lazily and kept across syncs and sessions (hatoimapcache): the size with bare LF
+	 * counted as CRLF (RFC822.SIZE) and the file's mtime (INTERNALDATE). The content of a
+	 * base name never changes in a Maildir, so both stay valid while the base exists. */
+	uint64_t crlf_size; /* MAILDIR_SIZE_UNKNOWN until measured */
+	int64_t mtime;      /* MAILDIR_MTIME_UNKNOWN until measured */
+	uint32_t uid;       /* 0 until the uiddb merge assigns one */
+	uint16_t base_len;  /* name[0..base_len) is the base (the uiddb key); names are <= 255 */
+	uint16_t flags;     /* enum maildir_flag */
 };
 
-/* A listing, sorted by base name (strcmp of the base, then of the full name). */
+#define MAILDIR_MTIME_UNKNOWN INT64_MIN
+
+/* A listing, sorted by base name (strcmp of the base, then of the full name). Names are
+ * malloc'd one by one, or point into pool (one block for a listing read from a file). */
 struct maildir_scan {
 	struct maildir_entry *v;
 	size_t n, cap;
+	char *pool;
+	size_t pool_len;
 };
 
 #define MAILDIR_TMP_MAX_AGE (36 * 3600)
@@ -57,8 +67,15 @@ int maildir_scan_purge_tmp(const char *dir, time_t now, time_t max_age, const ch
 void maildir_scan_init(struct maildir_scan *scan);
 void maildir_scan_clear(struct maildir_scan *scan);
 void maildir_scan_free(struct maildir_scan *scan);
-/* Append an entry for name (copied); returns it, or NULL when the name does not parse. */
+/* Append an entry for name (copied); returns it, or NULL when the name does not parse or is
+ * longer than 255 bytes. */
 struct maildir_entry *maildir_scan_add(struct maildir_scan *scan, const char *name);
+/* The same for a name inside scan->pool (not copied). */
+struct maildir_entry *maildir_scan_add_pooled(struct maildir_scan *scan, char *name);
+/* Room for n entries in all. */
+void maildir_scan_reserve(struct maildir_scan *scan, size_t n);
+/* Replace e's name with name (malloc'd, taken over); the old one is freed unless pooled. */
+void maildir_scan_set_name(struct maildir_scan *scan, struct maildir_entry *e, char *name);
 /* Sort by base and drop duplicate bases. */
 void maildir_scan_sort(struct maildir_scan *scan);
 #endif
