@@ -72,12 +72,44 @@ def main():
     notes = []
     for m in res["metrics"]:
         for n, v in m["values"].items():
-            boring = set(v.get("note", {})) <= {"range", "lines", "bytes"}
+            boring = set(v.get("note", {})) <= {"range", "lines", "bytes", "count", "exists"} \
+                or m["name"] == "mixed_64"
             if ("note" in v and not boring) or "later_failure" in v:
                 notes.append("- %s, %s: %s" % (m["name"], n, json.dumps(
                     {k: v[k] for k in ("note", "later_failure") if k in v})))
     if notes:
         md += ["Notes:", ""] + notes + [""]
+    # Result counts must agree between servers (same mailbox, same words): say so when not.
+    for m in res["metrics"]:
+        counts = {n: v["note"]["count"] for n, v in m["values"].items()
+                  if isinstance(v.get("note"), dict) and "count" in v["note"]}
+        if counts:
+            same = len(set(counts.values())) == 1
+            md.append("- %s result counts: %s%s" % (
+                m["name"], ", ".join("%s %d" % kv for kv in counts.items()),
+                " (agree)" if same else " — **COUNT MISMATCH between servers**"))
+    for m in res["metrics"]:
+        if m["name"] != "mixed_64":
+            continue
+        for n, v in m["values"].items():
+            note = v.get("note")
+            if not isinstance(note, dict):
+                continue
+            md.append("- mixed load, %s: %s ops in %.1f s, p50 %s ms, p99 %s ms, %s errors; "
+                      "appended %s, expunged %s, uncertain %s; INBOX %s -> %s (expected %s); "
+                      "lost %s, duplicated %s, resurrected %s; APPENDUID not the message's UID "
+                      "%s; first error: %s%s" % (
+                          n, note["ops"], note["seconds"], note["p50_ms"], note["p99_ms"],
+                          note["errors"], note["appended"], note["expunged"], note["uncertain"],
+                          note["exists_before"], note["exists_after"], note["exists_expected"],
+                          note["lost"], note["duplicated"], note["resurrected"],
+                          note.get("appenduid_mismatch"), note.get("first_error") or "none",
+                          "" if note["verified"] else " (**verification failed: %s**)"
+                          % note["last_error"]))
+    if res.get("harness_errors"):
+        md += ["", "Harness errors (a metric failed, or the mixed-load check found lost or "
+               "duplicated messages):", ""] + ["- " + e for e in res["harness_errors"]]
+    md.append("")
     md.append("Login mechanism per server: " + ", ".join(
         "%s %s" % (s["name"], s.get("mech")) for s in res["servers"]) + ".")
     md.append("")
@@ -96,10 +128,23 @@ def main():
     md.append("| page-cache read | %s MB/s |" % fmt(r["pagecache_read_MBps"]))
     md.append("| one TCP stream over 127.0.0.1 (Python, 1 MB writes) | %s MB/s |"
               % fmt(r.get("loopback_tcp_MBps")))
-    md.append("| driver against a do-nothing server (Python threads; a lower bound of the driver's "
-              "ceiling): conn/s 1 / 16 clients, BODY.PEEK[] MB/s | %s / %s / %s |" % (ceiling.get("conn_rate_1"),
-                                                     ceiling.get("conn_rate_16"),
-                                                     ceiling.get("body_peek_MBps")))
+    def crate(k):
+        v = ceiling.get(k)
+        return fmt(v["rate"]) if isinstance(v, dict) and "rate" in v else "-"
+
+    def cpeek(k):
+        v = ceiling.get(k)
+        try:
+            r = v["results"][0]
+            return fmt(r["literal_bytes"] / (r["ms"] / 1000) / 1e6)
+        except (TypeError, KeyError, IndexError, ZeroDivisionError):
+            return "-"
+    md.append("| driver ceiling (bench/loadgen against its own do-nothing server, threads): "
+              "conn/s 1 / 16 clients | %s / %s |" % (crate("conn_rate_1"), crate("conn_rate_16")))
+    md.append("| driver ceiling over TLS (handshake + LOGIN): conn/s 1 / 16 clients | %s / %s |"
+              % (crate("conn_rate_tls_1"), crate("conn_rate_tls_16")))
+    md.append("| driver ceiling BODY.PEEK[] MB/s, plain / TLS (1000 x 64 KB) | %s / %s |"
+              % (cpeek("body_peek"), cpeek("body_peek_tls")))
     for k, v in machine["versions"].items():
         if v:
             md.append("| %s | %s |" % (k, v))

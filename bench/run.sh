@@ -3,12 +3,13 @@
 #
 #   bench/run.sh [--smoke] [--messages N] [--rounds R] [--duration S] [--fetch-count N]
 #                [--build DIR] [--servers hato,dovecot,courier] [--no-setup] [--out DIR]
-#                [--metrics name,name] [--mixed-clients N] [--link]
+#                [--metrics name,name] [--mixed-clients N] [--mixed-ops N] [--link]
 #
 # From a fresh Debian 12 machine, as root: installs what it needs with apt-get, builds Hato in
 # its own build dir (default build-bench/), sets up Courier-IMAP (host packages) and Dovecot
 # (a debootstrap chroot, the packages conflict) on 127.0.0.1 with the same users and the same
-# Maildir, generates the corpus (bench/mkcorpus), measures (bench/loadgen.py) in interleaved
+# Maildir, generates the corpus (bench/mkcorpus), measures (bench/loadgen.py driving the
+# compiled bench/loadgen) in interleaved
 # rounds and writes bench/results/<date>-<N>.{md,json}. See bench/README.md.
 #
 #   --smoke   seconds: 200 messages, 1 round, short samples, Hato only unless the reference
@@ -17,7 +18,7 @@ set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 SRC=$(dirname "$BENCH")
 SMOKE=0; N=10000; ROUNDS=3; DURATION=3; FETCH=1000; BUILD="$SRC/build-bench"; SERVERS=""
-SETUP=1; OUT="$BENCH/results"; RSS_SESSIONS=8; METRICS=""; MIXED=64; LINK=""
+SETUP=1; OUT="$BENCH/results"; RSS_SESSIONS=8; METRICS=""; MIXED=64; MIXED_OPS=20; LINK=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--smoke) SMOKE=1; shift;;
@@ -31,6 +32,7 @@ while [ $# -gt 0 ]; do
 	--out) OUT=$2; shift 2;;
 	--metrics) METRICS=$2; shift 2;;
 	--mixed-clients) MIXED=$2; shift 2;;
+	--mixed-ops) MIXED_OPS=$2; shift 2;;
 	--link) LINK=--link; shift;;   # hard-link the corpus into the Maildirs (100k: no 2.8 GB copy)
 	-h|--help) sed -n '2,16p' "$0"; exit 0;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2;;
@@ -40,6 +42,7 @@ done
 
 if [ "$SMOKE" = 1 ]; then
 	N=${SMOKE_MESSAGES:-200}; ROUNDS=1; DURATION=0.5; FETCH=50; RSS_SESSIONS=2; MIXED=4
+	MIXED_OPS=10
 	# Keep the smoke run away from a real benchmark's mail store.
 	export STATE_DIR=${STATE_DIR:-/tmp/hato-bench-smoke}
 	export MAIL_ROOT=$STATE_DIR/mail CORPUS_ROOT=$STATE_DIR/corpus
@@ -48,6 +51,7 @@ fi
 . "$BENCH/servers/common.sh"
 HSTATE="$STATE_DIR/hato"
 HATO_IMAP_PORT=40143
+HATO_IMAPS_PORT=40993
 HATO_POP3_PORT=40110
 say() { printf '[bench] %s\n' "$*" >&2; }
 
@@ -71,6 +75,9 @@ if [ ! -x "$BUILD/tcpd/hato-tcpd" ] || [ ! -x "$BUILD/imapd/imapd" ]; then
 	mkdir -p "$BUILD"
 	(cd "$BUILD" && "$SRC/configure" >/dev/null && make -j2 >/dev/null)
 fi
+# The compiled load driver (bench/loadgen.c, a noinst program of bench/local.mk).
+(cd "$BUILD" && make -j2 bench/loadgen >/dev/null) || die "cannot build bench/loadgen"
+LOADGEN="$BUILD/bench/loadgen"
 
 # ------------------------------------------------------------------ which servers
 if [ -z "$SERVERS" ]; then
@@ -131,13 +138,27 @@ setup_hato() {
 	done
 	"$BUILD/userdb/makeuserdb" -f "$src"
 	printf 'authmodulelist="authuserdb"\nuserdb="%s"\n' "$src" > "$HSTATE/authdaemonrc"
+	# The certificate all three servers use (setup-courier.sh makes it); the smoke run makes
+	# its own under its state dir.
+	HATO_CERT="$CERT_DIR/anchors.pem"
+	if [ ! -r "$HATO_CERT" ]; then
+		mkdir -p "$CERT_DIR"
+		openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 30 \
+			-keyout "$CERT_DIR/key.pem" -out "$CERT_DIR/cert.pem" 2>/dev/null
+		cat "$CERT_DIR/cert.pem" "$CERT_DIR/key.pem" > "$HATO_CERT"
+		chmod 0600 "$HATO_CERT"
+	fi
 }
 start_hato() {
 	local common="HATO_AUTHDAEMONRC=$HSTATE/authdaemonrc HATO_LOGIN_USER=hato HATO_LOGIN_EMPTYDIR=$HSTATE/empty"
-	(ulimit -n "$(ulimit -Hn)"; exec env $common \
+	# IMAP and IMAPS from one hato-tcpd; TLS_CERTFILE also offers STARTTLS on the plain port,
+	# as Courier (IMAPDSTARTTLS=YES) and Dovecot (ssl = yes) do on theirs.
+	(ulimit -n "$(ulimit -Hn)"; exec env $common TLS_CERTFILE="$HATO_CERT" \
 		IMAP_CAPABILITY="IMAP4rev1 UIDPLUS CHILDREN NAMESPACE IDLE AUTH=CRAM-MD5" \
+		IMAP_CAPABILITY_TLS="IMAP4rev1 UIDPLUS CHILDREN NAMESPACE IDLE AUTH=CRAM-MD5 AUTH=PLAIN" \
 		setsid "$BUILD/tcpd/hato-tcpd" -address=127.0.0.1 -nodnslookup -maxprocs=256 \
-		-maxperip=256 "$HATO_IMAP_PORT" "$BUILD/imapd/imap-login" "$BUILD/imapd/imapd" Maildir \
+		-maxperip=256 -tls="$HATO_IMAPS_PORT" "$HATO_IMAP_PORT,$HATO_IMAPS_PORT" \
+		"$BUILD/imapd/imap-login" "$BUILD/imapd/imapd" Maildir \
 		>> "$HSTATE/imap.log" 2>&1 < /dev/null) &
 	echo $! > "$HSTATE/imap.pid"
 	(ulimit -n "$(ulimit -Hn)"; exec env $common POP3AUTH="CRAM-MD5" \
@@ -146,20 +167,21 @@ start_hato() {
 		>> "$HSTATE/pop3.log" 2>&1 < /dev/null) &
 	echo $! > "$HSTATE/pop3.pid"
 	wait_port "$HATO_IMAP_PORT" 10 || { cat "$HSTATE/imap.log" >&2; die "hato imap did not listen"; }
+	wait_port "$HATO_IMAPS_PORT" 10 || { cat "$HSTATE/imap.log" >&2; die "hato imaps did not listen"; }
 	wait_port "$HATO_POP3_PORT" 10 || { cat "$HSTATE/pop3.log" >&2; die "hato pop3 did not listen"; }
 }
 SPEC=()
 if has hato; then
 	setup_hato; start_hato
-	SPEC+=(--server "Hato,imap=$HATO_IMAP_PORT,pop3=$HATO_POP3_PORT,pidfile=$HSTATE/imap.pid")
+	SPEC+=(--server "Hato,imap=$HATO_IMAP_PORT,imaps=$HATO_IMAPS_PORT,pop3=$HATO_POP3_PORT,pidfile=$HSTATE/imap.pid")
 fi
 if has dovecot; then
 	"$BENCH/servers/start.sh" dovecot
-	SPEC+=(--server "Dovecot,imap=$DOVECOT_IMAP_PORT,pop3=$DOVECOT_POP3_PORT,pidfile=$DOVECOT_ROOT/run/dovecot/master.pid")
+	SPEC+=(--server "Dovecot,imap=$DOVECOT_IMAP_PORT,imaps=$DOVECOT_IMAPS_PORT,pop3=$DOVECOT_POP3_PORT,pidfile=$DOVECOT_ROOT/run/dovecot/master.pid")
 fi
 if has courier; then
 	"$BENCH/servers/start.sh" courier
-	SPEC+=(--server "Courier,imap=$COURIER_IMAP_PORT,pop3=$COURIER_POP3_PORT,pidfile=$RUN_DIR/courier-imapd.pid")
+	SPEC+=(--server "Courier,imap=$COURIER_IMAP_PORT,imaps=$COURIER_IMAPS_PORT,pop3=$COURIER_POP3_PORT,pidfile=$RUN_DIR/courier-imapd.pid")
 fi
 
 # ------------------------------------------------------------------ measure
@@ -173,15 +195,22 @@ say "reference points (fork+exec, AES-GCM, page cache)"
 python3 "$BENCH/refpoints.py" --servers "$SERVERS" --dovecot-root "$DOVECOT_ROOT" \
 	$([ "$SMOKE" = 1 ] && echo --quick) > "$tmp/machine.json"
 say "driver ceiling against a trivial server"
-python3 "$BENCH/loadgen.py" ceiling --duration "$DURATION" > "$tmp/ceiling.json"
+"$LOADGEN" ceiling -C "$HATO_CERT" -d "$DURATION" > "$tmp/ceiling.json" ||
+	die "the driver's ceiling run failed"
 say "measuring: $SERVERS, $ROUNDS rounds, $DURATION s samples, $N messages"
 start=$(date +%s)
-python3 "$BENCH/loadgen.py" run "${SPEC[@]}" --user testuser --password password \
-	--rounds "$ROUNDS" --duration "$DURATION" --fetch-count "$FETCH" \
-	--rss-sessions "$RSS_SESSIONS" --mixed-clients "$MIXED" ${METRICS:+--metrics "$METRICS"} \
-	--cold-cmd "$BENCH/servers/reset-mail.sh --indexes-only" --json "$tmp/metrics.json"
+rc=0
+python3 "$BENCH/loadgen.py" run --loadgen "$LOADGEN" "${SPEC[@]}" --user testuser \
+	--password password --rounds "$ROUNDS" --duration "$DURATION" --fetch-count "$FETCH" \
+	--rss-sessions "$RSS_SESSIONS" --mixed-clients "$MIXED" --mixed-ops "$MIXED_OPS" \
+	${METRICS:+--metrics "$METRICS"} \
+	--cold-cmd "$BENCH/servers/reset-mail.sh --indexes-only" --json "$tmp/metrics.json" || rc=$?
 python3 "$BENCH/report.py" --machine "$tmp/machine.json" --ceiling "$tmp/ceiling.json" \
 	--metrics "$tmp/metrics.json" --messages "$N" --elapsed $(( $(date +%s) - start )) \
 	--json "$base.json" --md "$base.md"
 rm -rf "$tmp"
 say "wrote $base.md and $base.json"
+# Non-zero only when the harness broke (a metric errored, the mixed-load check failed), never
+# on a timing.
+[ "$rc" = 0 ] || say "harness errors: see the ERROR lines above and $base.md"
+exit "$rc"

@@ -182,16 +182,20 @@ static int imap_login_child(int sock, int tls_implicit)
 	imap_login_settings_init(&set, tls_implicit);
 	/* Credentials are read while the files are still reachable, before the chroot. STARTTLS
 	 * needs a certificate and, when IMAP_STARTTLS is set (Courier), a y/Y/1 there. */
-	if (tls_implicit || (getenv("TLS_CERTFILE") != NULL &&
-			     (starttls == NULL || env_bool("IMAP_STARTTLS")))) {
+	if (tls_implicit) {
 		if (tls_server_new_from_env(&server, &error) < 0) {
 			log_warnx("TLS: %s", error);
-			if (tls_implicit)
-				return 1;
-			server = NULL;
+			return 1;
 		}
+	} else if (getenv("TLS_CERTFILE") != NULL &&
+		   (starttls == NULL || env_bool("IMAP_STARTTLS"))) {
+		/* Only read now; parsed on STARTTLS (most plain connections never ask, and
+		 * parsing the key and certificate is most of a login child's CPU and memory). */
+		if (tls_server_preload_env(&error) < 0)
+			log_warnx("TLS: %s", error);
+		else
+			set.tls_available = 1;
 	}
-	set.tls_available = server != NULL && !tls_implicit;
 	if (login_child_drop(&error) < 0) {
 		log_warnx("login child: %s", error);
 		return 1;
@@ -294,6 +298,10 @@ static int imap_login_child(int sock, int tls_implicit)
 			parser = imap_login_parser_new();
 			pos = inlen = 0;
 			imap_login_plain = 0;
+			if (server == NULL && tls_server_new_from_env(&server, &error) < 0) {
+				log_warnx("TLS: %s", error);
+				break;
+			}
 			if (tls_server_start(server, 0, 1, &conn.tls, &error) < 0) {
 				log_warnx("STARTTLS handshake: %s", error);
 				break;

@@ -45,6 +45,24 @@ struct tls_session {
 
 static char error_buf[512];
 
+/* Files read before the login child's chroot by tls_server_preload_env(), so that the server
+ * context can be made later, on STARTTLS, from memory (a plain connection never parses a
+ * certificate). Looked up by path; never freed (one process, one connection). */
+#define TLS_MAX_PRELOADED (TLS_MAX_NAMED + 8)
+static struct {
+	char *path;
+	gnutls_datum_t data;
+} preloaded[TLS_MAX_PRELOADED];
+static unsigned int npreloaded;
+
+static const gnutls_datum_t *preloaded_file(const char *path)
+{
+	for (unsigned int i = 0; path != NULL && i < npreloaded; i++)
+		if (strcmp(preloaded[i].path, path) == 0)
+			return &preloaded[i].data;
+	return NULL;
+}
+
 __attribute__((format(printf, 2, 3))) static int fail(const char **error_r, const char *fmt, ...)
 {
 	va_list ap;
@@ -70,9 +88,15 @@ static int load_cred(gnutls_certificate_credentials_t *cred_r, const char *certf
 			(void)gnutls_certificate_set_known_dh_params(*cred_r,
 								     GNUTLS_SEC_PARAM_MEDIUM);
 	}
-	rc = gnutls_certificate_set_x509_key_file(*cred_r, certfile,
-						  keyfile != NULL ? keyfile : certfile,
-						  GNUTLS_X509_FMT_PEM);
+	if (preloaded_file(certfile) != NULL &&
+	    preloaded_file(keyfile != NULL ? keyfile : certfile) != NULL)
+		rc = gnutls_certificate_set_x509_key_mem(
+			*cred_r, preloaded_file(certfile),
+			preloaded_file(keyfile != NULL ? keyfile : certfile), GNUTLS_X509_FMT_PEM);
+	else
+		rc = gnutls_certificate_set_x509_key_file(*cred_r, certfile,
+							  keyfile != NULL ? keyfile : certfile,
+							  GNUTLS_X509_FMT_PEM);
 	if (rc < 0)
 		return fail(error_r, "%s: %s", certfile, gnutls_strerror(rc));
 	return 0;
@@ -85,6 +109,14 @@ static int load_dhparams(struct tls_server *srv, const char *path, const char **
 
 	if (path == NULL || *path == '\0')
 		return 0;
+	if (preloaded_file(path) != NULL) {
+		gnutls_dh_params_init(&srv->dh);
+		rc = gnutls_dh_params_import_pkcs3(srv->dh, preloaded_file(path),
+						   GNUTLS_X509_FMT_PEM);
+		if (rc < 0)
+			return fail(error_r, "%s: %s", path, gnutls_strerror(rc));
+		return 0;
+	}
 	rc = gnutls_load_file(path, &data);
 	if (rc < 0)
 		return fail(error_r, "%s: %s", path, gnutls_strerror(rc));
@@ -107,6 +139,12 @@ static int load_ticket_key(struct tls_server *srv, const char *path, const char 
 		return gnutls_session_ticket_key_generate(&srv->ticket_key) < 0
 			       ? fail(error_r, "%s%s", "cannot generate a ticket key", "")
 			       : 0;
+	if (preloaded_file(path) != NULL && preloaded_file(path)->size == TICKET_KEY_SIZE) {
+		srv->ticket_key.data = gnutls_malloc(TICKET_KEY_SIZE);
+		memcpy(srv->ticket_key.data, preloaded_file(path)->data, TICKET_KEY_SIZE);
+		srv->ticket_key.size = TICKET_KEY_SIZE;
+		return 0;
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
 		gnutls_datum_t fresh;
@@ -176,6 +214,65 @@ static int load_env_certs(struct tls_server *srv, const char **error_r)
 		srv->nnamed++;
 		if (load_cred(&nd->cred, eq + 1, NULL, srv, error_r) < 0)
 			return -1;
+	}
+	return 0;
+}
+
+static int preload(const char *path, const char **error_r)
+{
+	int rc;
+
+	if (path == NULL || *path == '\0' || preloaded_file(path) != NULL)
+		return 0;
+	if (npreloaded >= TLS_MAX_PRELOADED)
+		return fail(error_r, "%s: %s", path, "too many TLS files");
+	rc = gnutls_load_file(path, &preloaded[npreloaded].data);
+	if (rc < 0)
+		return fail(error_r, "%s: %s", path, gnutls_strerror(rc));
+	preloaded[npreloaded++].path = xstrdup(path);
+	return 0;
+}
+
+int tls_server_preload_env(const char **error_r)
+{
+	const char *ticket = getenv("TLS_TICKET_KEYFILE");
+
+	if (getenv("TLS_CERTFILE") == NULL || *getenv("TLS_CERTFILE") == '\0')
+		return fail(error_r, "%s%s", "TLS_CERTFILE is not set", "");
+	if (preload(getenv("TLS_CERTFILE"), error_r) < 0 ||
+	    preload(getenv("TLS_PRIVATE_KEYFILE"), error_r) < 0 ||
+	    preload(getenv("TLS_DHPARAMS"), error_r) < 0)
+		return -1;
+	for (int n = 1; n < 100; n++) {
+		char var[32];
+
+		snprintf(var, sizeof(var), "TLS_CERTFILE_%d", n);
+		if (getenv(var) == NULL)
+			break;
+		if (preload(getenv(var), error_r) < 0)
+			return -1;
+	}
+	for (char **e = environ; *e != NULL; e++) {
+		const char *eq;
+
+		if (strncmp(*e, "TLS_CERTFILE.", 13) != 0 || (eq = strchr(*e + 13, '=')) == NULL)
+			continue;
+		if (preload(eq + 1, error_r) < 0)
+			return -1;
+	}
+	if (ticket != NULL && *ticket != '\0') {
+		/* made here if missing (the same code as without preloading), then kept */
+		struct tls_server tmp = { 0 };
+
+		if (load_ticket_key(&tmp, ticket, error_r) < 0)
+			return -1;
+		if (npreloaded >= TLS_MAX_PRELOADED) {
+			gnutls_memset(tmp.ticket_key.data, 0, tmp.ticket_key.size);
+			gnutls_free(tmp.ticket_key.data);
+			return fail(error_r, "%s: %s", ticket, "too many TLS files");
+		}
+		preloaded[npreloaded].data = tmp.ticket_key;
+		preloaded[npreloaded++].path = xstrdup(ticket);
 	}
 	return 0;
 }

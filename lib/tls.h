@@ -34,6 +34,12 @@ struct tls_session;
  * *error_r (valid until the next call) when a file cannot be loaded or a setting is bad. */
 int tls_server_new_from_env(struct tls_server **server_r, const char **error_r);
 void tls_server_free(struct tls_server *server);
+/* Reads every file the settings above name (and creates TLS_TICKET_KEYFILE when missing) into
+ * memory, without parsing them: a later tls_server_new_from_env() in the same process uses these
+ * bytes instead of the paths. For a login child that chroots before it knows whether the
+ * client will ask for STARTTLS: a plaintext connection then never parses a certificate or a
+ * key. Returns 0, or -1 with *error_r when a file cannot be read. */
+int tls_server_preload_env(const char **error_r);
 
 /* Handshake as server on the client connection (fd_in for reading, fd_out for writing; the
  * same socket twice, or 0 and 1), within the TLS_TIMEOUT. Reads nothing but the handshake

@@ -106,15 +106,18 @@ static int pop3_login_child(int sock, int tls_implicit, const char *apop_timesta
 		set.delay.base_ms = set.delay.max_ms =
 			(unsigned int)strtoul(getenv("HATO_LOGIN_DELAY_MS"), NULL, 10);
 	/* Credentials are read while the files are still reachable, before the chroot. */
-	if (tls_implicit || getenv("TLS_CERTFILE") != NULL) {
+	if (tls_implicit) {
 		if (tls_server_new_from_env(&server, &error) < 0) {
 			log_warnx("TLS: %s", error);
-			if (tls_implicit)
-				return 1;
-			server = NULL;
+			return 1;
 		}
+	} else if (getenv("TLS_CERTFILE") != NULL) {
+		/* Only read now, parsed on STLS (as imap-login: a plain session never pays). */
+		if (tls_server_preload_env(&error) < 0)
+			log_warnx("TLS: %s", error);
+		else
+			set.tls_available = 1;
 	}
-	set.tls_available = server != NULL && !tls_implicit;
 	if (login_child_drop(&error) < 0) {
 		log_warnx("login child: %s", error);
 		return 1;
@@ -187,6 +190,10 @@ static int pop3_login_child(int sock, int tls_implicit, const char *apop_timesta
 			/* CVE-2011-0411: nothing received before the handshake is ever executed. */
 			pop3_parser_discard(parser);
 			pos = inlen = 0;
+			if (server == NULL && tls_server_new_from_env(&server, &error) < 0) {
+				log_warnx("TLS: %s", error);
+				break;
+			}
 			if (tls_server_start(server, 0, 1, &conn.tls, &error) < 0) {
 				log_warnx("STLS handshake: %s", error);
 				break;

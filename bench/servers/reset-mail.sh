@@ -51,7 +51,8 @@ purge_server_files() { # maildir
         -o -name 'courierimapacl' -o -name 'courierpop3dsizelist' -o -name 'courierimapsharedindex*' \
         -o -name 'dovecot.index*' -o -name 'dovecot-uidlist*' -o -name 'dovecot-keywords' \
         -o -name 'dovecot.list.index*' -o -name 'dovecot-uidvalidity*' -o -name 'dovecot.mailbox.log*' \
-        -o -name '.imapacl' -o -name 'maildirsize' -o -name 'dovecot-acl-list' \) \
+        -o -name '.imapacl' -o -name 'maildirsize' -o -name 'dovecot-acl-list' \
+        -o -name 'hatoimapcache*' \) \
         -exec rm -rf {} + 2>/dev/null || true
     # Courier keeps keyword state in courierimapkeywords/ dirs, temp files in tmp/
     find "$1" -type d -name tmp -path '*/tmp' -exec sh -c 'rm -f "$1"/* 2>/dev/null' _ {} \; 2>/dev/null || true

@@ -283,6 +283,40 @@ START_TEST(test_ticket_key_file_created)
 }
 END_TEST
 
+/* STARTTLS in a chrooted login child: the files are read before, parsed after they are gone. */
+START_TEST(test_preload_then_files_gone)
+{
+	char dir[] = "/tmp/check-tls-dir-XXXXXX", ticket[128];
+	struct tls_server *srv = NULL;
+	const char *error = NULL;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(ticket, sizeof(ticket), "%s/ticket", dir);
+	setenv("TLS_TICKET_KEYFILE", ticket, 1);
+	ck_assert_int_eq(tls_server_preload_env(&error), 0);
+	ck_assert_int_eq(access(ticket, F_OK), 0);	/* created by the preload, as before */
+	ck_assert_int_eq(unlink(certpath), 0);
+	ck_assert_int_eq(unlink(ticket), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	ck_assert_msg(tls_server_new_from_env(&srv, &error) == 0, "%s", error);
+	tls_server_free(srv);
+	unsetenv("TLS_TICKET_KEYFILE");
+}
+END_TEST
+
+START_TEST(test_preload_missing_file)
+{
+	const char *error = NULL;
+
+	setenv("TLS_CERTFILE", "/nonexistent/cert.pem", 1);
+	ck_assert_int_eq(tls_server_preload_env(&error), -1);
+	ck_assert_ptr_nonnull(strstr(error, "/nonexistent/cert.pem"));
+	unsetenv("TLS_CERTFILE");
+	ck_assert_int_eq(tls_server_preload_env(&error), -1);
+	ck_assert_ptr_nonnull(strstr(error, "TLS_CERTFILE is not set"));
+}
+END_TEST
+
 static Suite *tls_suite(void)
 {
 	Suite *s = suite_create("tls");
@@ -297,6 +331,8 @@ static Suite *tls_suite(void)
 	tcase_add_test(tc, test_sni_numbered_certificate);
 	tcase_add_loop_test(tc, test_env_failures, 0, sizeof(env_rows) / sizeof(env_rows[0]));
 	tcase_add_test(tc, test_ticket_key_file_created);
+	tcase_add_test(tc, test_preload_then_files_gone);
+	tcase_add_test(tc, test_preload_missing_file);
 	suite_add_tcase(s, tc);
 	return s;
 }
