@@ -10,7 +10,6 @@
 #include "imap-target.h"
 #include "log.h"
 #include "maildir-deliver.h"
-#include "maildir-keywords.h"
 #include "maildir-name.h"
 #include "maildir-scan.h"
 #include "xalloc.h"
@@ -35,24 +34,6 @@ static void job_free(struct copy_job *job)
 	free(job->src_uids);
 	free(job->dst_uids);
 	free(job->names);
-}
-
-/* Save the message's keywords (space-separated) for the copy name in dir. */
-static void copy_keywords(const char *dir, const char *name, const char *keywords)
-{
-	const char *names[IMAP_TARGET_MAX_KEYWORDS + 1], *error;
-	char *copy = xstrdup(keywords), *save = NULL, *base;
-	size_t n = 0;
-
-	for (char *p = strtok_r(copy, " ", &save); p != NULL && n < IMAP_TARGET_MAX_KEYWORDS;
-	     p = strtok_r(NULL, " ", &save))
-		names[n++] = p;
-	names[n] = NULL;
-	base = xstrndup(name, strcspn(name, ":"));
-	if (maildir_keywords_save_msg(dir, base, names, &error) < 0)
-		log_warnx("COPY: keywords of %s/%s not saved: %s", dir, base, error);
-	free(base);
-	free(copy);
 }
 
 /* Undo the copies made so far. */
@@ -110,7 +91,7 @@ static int copy_messages(struct imap_cmd *cmd, const struct imap_target *t, stru
 			return -1;
 		}
 		if (msg->keywords != NULL)
-			copy_keywords(dst, job->names[i], msg->keywords);
+			imap_target_copy_keywords(dst, job->names[i], msg->keywords);
 	}
 	imap_target_quota_add((int64_t)bytes, (int64_t)job->n);
 	return 0;

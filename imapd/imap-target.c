@@ -8,6 +8,7 @@
 #include "log.h"
 #include "maildir-file.h"
 #include "maildir-index.h"
+#include "maildir-keywords.h"
 #include "maildir-name.h"
 #include "maildir-quota.h"
 #include "maildir-scan.h"
@@ -144,6 +145,23 @@ void imap_target_quota_add(int64_t bytes, int64_t count)
 
 	if (maildir_quota_add(TARGET_ROOT, bytes, count, &error) < 0)
 		log_warnx("quota: %s", error);
+}
+
+void imap_target_copy_keywords(const char *dir, const char *name, const char *keywords)
+{
+	const char *names[IMAP_TARGET_MAX_KEYWORDS + 1], *error;
+	char *copy = xstrdup(keywords), *save = NULL, *base;
+	size_t n = 0;
+
+	for (char *p = strtok_r(copy, " ", &save); p != NULL && n < IMAP_TARGET_MAX_KEYWORDS;
+	     p = strtok_r(NULL, " ", &save))
+		names[n++] = p;
+	names[n] = NULL;
+	base = xstrndup(name, strcspn(name, ":"));
+	if (maildir_keywords_save_msg(dir, base, names, &error) < 0)
+		log_warnx("keywords of %s/%s not saved: %s", dir, base, error);
+	free(base);
+	free(copy);
 }
 
 /* The base name of a cur/ file name (the uiddb key). */

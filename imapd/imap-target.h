@@ -53,6 +53,10 @@ void imap_target_quota_add(int64_t bytes, int64_t count);
 int imap_target_assign_uids(const char *dir, char *const *names, size_t n,
 			    uint32_t *uidvalidity_r, uint32_t *uids_r, const char **error_r);
 
+/* Give the copy `name` in folder dir the keywords of its source (space-separated, as in
+ * struct imap_msg); a failure is logged, the copy stays. */
+void imap_target_copy_keywords(const char *dir, const char *name, const char *keywords);
+
 /* The target is the selected mailbox: the new UIDs are \Recent in this session (RFC 3501
  * §6.3.11: "the \Recent flag SHOULD be set"). */
 void imap_target_mark_recent(struct imap_client *client, const uint32_t *uids, size_t n);

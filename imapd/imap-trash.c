@@ -9,7 +9,6 @@
 #include "log.h"
 #include "maildir-deliver.h"
 #include "maildir-folder.h"
-#include "maildir-keywords.h"
 #include "maildir-name.h"
 #include "maildir-scan.h"
 #include "xalloc.h"
@@ -57,24 +56,6 @@ static bool wanted(const struct imap_msg *m, const struct imap_seqset *uids)
 {
 	return !m->expunged && (m->flags & MAILDIR_FLAG_TRASHED) &&
 	       (uids == NULL || imap_seqset_contains(uids, m->uid));
-}
-
-/* Save the message's keywords (space-separated) for the copy name in dir. */
-static void copy_keywords(const char *dir, const char *name, const char *keywords)
-{
-	const char *names[IMAP_TARGET_MAX_KEYWORDS + 1], *error;
-	char *copy = xstrdup(keywords), *save = NULL, *base;
-	size_t n = 0;
-
-	for (char *p = strtok_r(copy, " ", &save); p != NULL && n < IMAP_TARGET_MAX_KEYWORDS;
-	     p = strtok_r(NULL, " ", &save))
-		names[n++] = p;
-	names[n] = NULL;
-	base = xstrndup(name, strcspn(name, ":"));
-	if (maildir_keywords_save_msg(dir, base, names, &error) < 0)
-		log_warnx("trash: keywords of %s/%s not saved: %s", dir, base, error);
-	free(base);
-	free(copy);
 }
 
 int imap_trash_save_deleted(struct imap_mailbox *box, const struct imap_seqset *uids,
@@ -128,7 +109,7 @@ int imap_trash_save_deleted(struct imap_mailbox *box, const struct imap_seqset *
 			goto out;
 		}
 		if (m->keywords != NULL)
-			copy_keywords(buf_cstr(&dir), names[n], m->keywords);
+			imap_target_copy_keywords(buf_cstr(&dir), names[n], m->keywords);
 		n++;
 	}
 	/* UIDs now, under the uiddb lock, so that a session in the trash never races ours. */
