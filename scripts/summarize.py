@@ -3,7 +3,8 @@
 
 Check suites report "NN%: Checks: C, Failures: F, Errors: E" in their .log; other automake tests
 count one each from their .trs; the e2e unittest output reports "Ran N tests" and
-"FAILED (failures=F, errors=E)". A step that could not run (a failed build) counts as one failure.
+"FAILED (failures=F, errors=E)"; the benchmark smoke run prints one "metric" line per row
+and one "ERROR" line per harness error. A step that could not run (a failed build) counts as one failure.
 """
 import pathlib
 import re
@@ -60,6 +61,15 @@ def count_fuzz(path):
     return (len(re.findall(r"^PASS: ", text, re.M)), len(re.findall(r"^FAIL: ", text, re.M)))
 
 
+def count_bench(path):
+    """bench/run.sh prints "metric <name> <server> <value>" per measured row and "ERROR ..."
+    per harness error (never for a timing)."""
+    if not path.exists():
+        return 0, 0
+    text = path.read_text(errors="replace")
+    return (len(re.findall(r"^metric ", text, re.M)), len(re.findall(r"^ERROR", text, re.M)))
+
+
 def main():
     results = pathlib.Path(sys.argv[1])
     passed = failed = 0
@@ -77,6 +87,10 @@ def main():
         print(f"{out.stem}: {p} passed, {f} failed")
         passed += p
         failed += f
+    p, f = count_bench(results / "bench-smoke.out")
+    print(f"bench-smoke: {p} passed, {f} failed")
+    passed += p
+    failed += f
     steps = results / "failed-steps"
     if steps.exists():
         for line in steps.read_text().splitlines():

@@ -68,6 +68,16 @@ if [ "$plain_ok" = 1 ]; then
 		tests/e2e/test_imap_service.py tests/e2e/test_imap_service_mail.py \
 		>"$results/e2e-daemon.out" 2>&1 || status=1
 	tail -20 "$results/e2e-daemon.out"
+	# The benchmark harness in its seconds-long Hato-only form, so bench/ cannot rot. No
+	# timing is asserted: each "metric" line counts as a pass, each "ERROR" line (a server
+	# that did not start, a command refused, a lost message in the mixed load) as a failure.
+	note "benchmark smoke run (Hato only; harness check, no timing asserted)"
+	if ! bench/run.sh --smoke --servers hato --build "$top/build-plain" \
+		>"$results/bench-smoke.out" 2>&1; then
+		status=1
+		grep -q '^ERROR' "$results/bench-smoke.out" || step_failed "bench smoke"
+	fi
+	grep -E '^(metric|ERROR)' "$results/bench-smoke.out" | tail -30
 fi
 
 note "summary"
