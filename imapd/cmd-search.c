@@ -25,27 +25,21 @@
 static int load(const struct imap_mailbox *box, const struct maildir_entry *e, unsigned need,
 		struct buf *data, struct imap_search_msg *sm)
 {
-	struct buf path = BUF_INIT;
 	struct stat st;
-	int fd, ret = 0;
+	int fd;
 
-	buf_printf(&path, "%s/cur/%s", box->idx.dir, e->name);
-	if (!(need & IMAP_SEARCH_NEED_DATA)) {
-		ret = stat(buf_cstr(&path), &st) < 0 ? (errno == ENOENT ? 1 : -1) : 0;
-		buf_free(&path);
-		if (ret == 0) {
-			sm->have_time = true;
-			sm->internaldate = st.st_mtime;
-		}
-		return ret;
-	}
-	fd = open(buf_cstr(&path), O_RDONLY | O_CLOEXEC);
-	buf_free(&path);
+	fd = maildir_scan_open(box->idx.dir, e->name);
 	if (fd < 0)
 		return errno == ENOENT ? 1 : -1;
 	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size > SEARCH_MAX_MESSAGE) {
 		close(fd);
 		return -1;
+	}
+	if (!(need & IMAP_SEARCH_NEED_DATA)) {
+		close(fd);
+		sm->have_time = true;
+		sm->internaldate = st.st_mtime;
+		return 0;
 	}
 	buf_reset(data);
 	buf_reserve(data, (size_t)st.st_size);

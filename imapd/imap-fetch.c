@@ -35,13 +35,10 @@ struct fetch_msg {
 static int load(struct imap_mailbox *box, const struct maildir_entry *e, struct fetch_msg *m,
 		const char **error_r)
 {
-	struct buf path = BUF_INIT;
 	ssize_t n;
 	int fd;
 
-	buf_printf(&path, "%s/cur/%s", box->idx.dir, e->name);
-	fd = open(buf_cstr(&path), O_RDONLY | O_CLOEXEC);
-	buf_free(&path);
+	fd = maildir_scan_open(box->idx.dir, e->name);
 	if (fd < 0) {
 		*error_r = "cannot open the message file";
 		return errno == ENOENT ? 1 : -1;

@@ -11,6 +11,10 @@
 /* How long a session waits for another one's uiddb rewrite. */
 #define MAILDIR_INDEX_LOCK_TIMEOUT_MS 10000
 
+/* At most this many uiddb records of vanished messages are tolerated by an unlocked sync
+ * (each is probed under every flag suffix); more, and the sync rewrites the uiddb. */
+#define MAILDIR_INDEX_STALE_MAX 256
+
 struct maildir_index {
 	char *dir; /* the folder's maildir (owned) */
 	uint32_t uidvalidity;
@@ -36,7 +40,9 @@ void maildir_index_init(struct maildir_index *idx, const char *dir);
 void maildir_index_free(struct maildir_index *idx);
 
 /* Bring the index up to date: move new/ into cur/, read cur/ and the uiddb; known messages
- * keep their UIDs, unknown ones get nextuid++ in file-name order, vanished ones are dropped.
+ * keep their UIDs, unknown ones get nextuid++ in file-name order, vanished ones are dropped
+ * (from the file when it is next rewritten: an unlocked sync tolerates up to
+ * MAILDIR_INDEX_STALE_MAX records of vanished messages).
  * When nothing changed this costs one readdir of new/ and cur/ and one read of the uiddb.
  * Otherwise the uiddb is re-read, merged and rewritten (temp + fsync + rename) under the
  * fcntl lock, and tmp/ is purged of files older than 36 hours. A missing or corrupt uiddb gets a

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -242,6 +243,32 @@ int maildir_scan_probe(const char *dir, const char *base, size_t base_len, struc
 	}
 	buf_free(&path);
 	return 0;
+}
+
+int maildir_scan_open(const char *dir, const char *name)
+{
+	struct buf path = BUF_INIT, cur = BUF_INIT;
+	struct maildir_name mn;
+	const char *error;
+	int fd;
+
+	buf_printf(&path, "%s/cur/%s", dir, name);
+	/* Another session's flag change renames the file under us: follow the base name to its
+	 * current file a few times (each rename is one more change by someone else). */
+	for (int tries = 0; (fd = open(buf_cstr(&path), O_RDONLY | O_CLOEXEC)) < 0; tries++) {
+		if (errno != ENOENT || tries == 3 || maildir_name_parse(name, &mn, &error) < 0)
+			break;
+		buf_reset(&cur);
+		if (maildir_scan_probe(dir, name, mn.base_len, &cur) != 1) {
+			errno = ENOENT;
+			break;
+		}
+		buf_reset(&path);
+		buf_printf(&path, "%s/cur/%s", dir, buf_cstr(&cur));
+	}
+	buf_free(&path);
+	buf_free(&cur);
+	return fd;
 }
 
 int maildir_scan_entry_size(const char *dir, struct maildir_entry *e)

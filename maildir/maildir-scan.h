@@ -61,6 +61,10 @@ struct maildir_entry *maildir_scan_find(const struct maildir_scan *scan, const c
  * read the directory can be missed. Appends the name found to name_r and returns 1, or 0. */
 int maildir_scan_probe(const char *dir, const char *base, size_t base_len, struct buf *name_r);
 
+/* Open dir/cur/name for reading; when another session renamed it (a flag change), the same
+ * base under its current name. The fd, or -1 with errno (ENOENT: expunged). */
+int maildir_scan_open(const char *dir, const char *name);
+
 /* Fill e->size by stat when the name carries no ",S=". Returns 0 or -1 (message gone). */
 int maildir_scan_entry_size(const char *dir, struct maildir_entry *e);
 
