@@ -12,7 +12,8 @@
 # compiled bench/loadgen) in interleaved
 # rounds and writes bench/results/<date>-<N>.{md,json}. See bench/README.md.
 #
-#   --smoke   seconds: 200 messages, 1 round, short samples, Hato only unless the reference
+#   --smoke   seconds: 200 messages (SMOKE_MESSAGES), 1 round, short samples, 4 mixed-load
+#             clients (SMOKE_MIXED, SMOKE_MIXED_OPS), Hato only unless the reference
 #             servers are already installed; state under /tmp, nothing installed but build deps.
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
@@ -41,8 +42,8 @@ done
 [ "$(id -u)" = 0 ] || { echo "run.sh: run as root (it installs packages and starts servers)" >&2; exit 1; }
 
 if [ "$SMOKE" = 1 ]; then
-	N=${SMOKE_MESSAGES:-200}; ROUNDS=1; DURATION=0.5; FETCH=50; RSS_SESSIONS=2; MIXED=4
-	MIXED_OPS=10
+	N=${SMOKE_MESSAGES:-200}; ROUNDS=1; DURATION=0.5; FETCH=50; RSS_SESSIONS=2; MIXED=${SMOKE_MIXED:-4}
+	MIXED_OPS=${SMOKE_MIXED_OPS:-10}
 	# Keep the smoke run away from a real benchmark's mail store.
 	export STATE_DIR=${STATE_DIR:-/tmp/hato-bench-smoke}
 	export MAIL_ROOT=$STATE_DIR/mail CORPUS_ROOT=$STATE_DIR/corpus
