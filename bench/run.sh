@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
 	--mixed-clients) MIXED=$2; shift 2;;
 	--mixed-ops) MIXED_OPS=$2; shift 2;;
 	--link) LINK=--link; shift;;   # hard-link the corpus into the Maildirs (100k: no 2.8 GB copy)
-	-h|--help) sed -n '2,16p' "$0"; exit 0;;
+	-h|--help) sed -n '2,17p' "$0"; exit 0;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2;;
 	esac
 done
