@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import unittest
 
@@ -218,6 +219,40 @@ class ImapdCacheTest(ImapdOnPipe):
                          b"d OK UID FETCH completed.\r\n")
         command(b"e LOGOUT", b"e")
         self.assertEqual(p.wait(timeout=30), 0)
+
+    def test_idle_on_unloaded_box(self):
+        """IDLE right after a SELECT from the summary still reports a delivery."""
+        self.session()
+        self.age("new", "cur", "courierimapuiddb")
+        self.session()
+        p = subprocess.Popen(self.argv(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL)
+        killer = threading.Timer(20, p.kill)  # a missed update ends in EOF, not a hang
+        killer.start()
+
+        def stop():
+            killer.cancel()
+            p.kill()
+            p.wait(timeout=30)
+            p.stdin.close()
+            p.stdout.close()
+        self.addCleanup(stop)
+        p.stdout.readline()  # greeting
+        p.stdin.write(b"a SELECT INBOX\r\nb IDLE\r\n")
+        p.stdin.flush()
+        out = b""
+        while b"+ " not in out:
+            line = p.stdout.readline()
+            self.assertTrue(line, out)
+            out += line
+        self.assertIn(b"\r\n* 3 EXISTS\r\n", out)
+        (self.md / "new" / "1700000003.M1P1Q4.host,S=2").write_bytes(b"z\n")
+        self.chown()
+        self.assertEqual(p.stdout.readline() + p.stdout.readline(),
+                         b"* 4 EXISTS\r\n* 1 RECENT\r\n")
+        p.stdin.write(b"DONE\r\nc LOGOUT\r\n")
+        p.stdin.flush()
+        self.assertEqual(p.stdout.readline(), b"b OK IDLE completed.\r\n")
 
     def test_corrupt_cache_ignored(self):
         self.session()
