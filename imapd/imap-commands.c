@@ -17,35 +17,35 @@
 
 /* Add a row to add a command (and its file cmd-<name>.c). */
 static const struct imap_command_def imap_command_table[] = {
-	{ "CAPABILITY", cmd_capability, ST_ANY, 0 },
-	{ "NOOP", cmd_noop, ST_ANY, 0 },
-	{ "LOGOUT", cmd_logout, ST_ANY, IMAP_CMD_NO_SYNC },
-	{ "SELECT", cmd_select, ST_ANY, IMAP_CMD_NO_SYNC },
-	{ "EXAMINE", cmd_examine, ST_ANY, IMAP_CMD_NO_SYNC },
-	{ "CHECK", cmd_check, ST_SELECTED, 0 },
+	{ "CAPABILITY", cmd_capability, ST_ANY, IMAP_CMD_NO_LOAD },
+	{ "NOOP", cmd_noop, ST_ANY, IMAP_CMD_NO_LOAD },
+	{ "LOGOUT", cmd_logout, ST_ANY, IMAP_CMD_NO_SYNC | IMAP_CMD_NO_LOAD },
+	{ "SELECT", cmd_select, ST_ANY, IMAP_CMD_NO_SYNC | IMAP_CMD_NO_LOAD },
+	{ "EXAMINE", cmd_examine, ST_ANY, IMAP_CMD_NO_SYNC | IMAP_CMD_NO_LOAD },
+	{ "CHECK", cmd_check, ST_SELECTED, IMAP_CMD_NO_LOAD },
 	{ "CLOSE", cmd_close, ST_SELECTED, IMAP_CMD_NO_SYNC },
-	{ "UNSELECT", cmd_unselect, ST_SELECTED, IMAP_CMD_NO_SYNC },
+	{ "UNSELECT", cmd_unselect, ST_SELECTED, IMAP_CMD_NO_SYNC | IMAP_CMD_NO_LOAD },
 	{ "EXPUNGE", cmd_expunge, ST_SELECTED, IMAP_CMD_UID_OK },
 	{ "FETCH", cmd_fetch, ST_SELECTED, IMAP_CMD_UID_OK | IMAP_CMD_NO_EXPUNGE },
 	{ "STORE", cmd_store, ST_SELECTED, IMAP_CMD_UID_OK | IMAP_CMD_NO_EXPUNGE },
 	/* Mailbox hierarchy (imaplist). */
-	{ "LIST", cmd_list, ST_ANY, 0 },
-	{ "LSUB", cmd_lsub, ST_ANY, 0 },
+	{ "LIST", cmd_list, ST_ANY, IMAP_CMD_NO_LOAD },
+	{ "LSUB", cmd_lsub, ST_ANY, IMAP_CMD_NO_LOAD },
 	{ "SUBSCRIBE", cmd_subscribe, ST_ANY, 0 },
 	{ "UNSUBSCRIBE", cmd_unsubscribe, ST_ANY, 0 },
 	{ "CREATE", cmd_create, ST_ANY, 0 },
 	{ "DELETE", cmd_delete, ST_ANY, 0 },
 	{ "RENAME", cmd_rename, ST_ANY, 0 },
 	{ "STATUS", cmd_status, ST_ANY, 0 },
-	{ "NAMESPACE", cmd_namespace, ST_ANY, 0 },
+	{ "NAMESPACE", cmd_namespace, ST_ANY, IMAP_CMD_NO_LOAD },
 	{ "APPEND", cmd_append, ST_ANY, 0 },
 	{ "COPY", cmd_copy, ST_SELECTED, IMAP_CMD_UID_OK },
 	{ "MOVE", cmd_move, ST_SELECTED, IMAP_CMD_UID_OK },
 	/* imapsearch */
 	{ "SEARCH", cmd_search, ST_SELECTED, IMAP_CMD_UID_OK | IMAP_CMD_NO_EXPUNGE },
-	{ "IDLE", cmd_idle, ST_ANY, IMAP_CMD_NO_SYNC },
-	{ "ENABLE", cmd_enable, ST_ANY, 0 },
-	{ "ID", cmd_id, ST_ANY, 0 },
+	{ "IDLE", cmd_idle, ST_ANY, IMAP_CMD_NO_SYNC | IMAP_CMD_NO_LOAD },
+	{ "ENABLE", cmd_enable, ST_ANY, IMAP_CMD_NO_LOAD },
+	{ "ID", cmd_id, ST_ANY, IMAP_CMD_NO_LOAD },
 };
 
 const struct imap_command_def *imap_commands_find(const char *name)
@@ -88,6 +88,7 @@ void imap_commands_dispatch(struct imap_client *client, const struct imap_comman
 		.count = command->count,
 	};
 	const char *name = command->name;
+	const char *error;
 
 	if (strcasecmp(name, "UID") == 0) {
 		if (command->count == 0 || imap_arg_get_atom(&command->args[0], &name) < 0) {
@@ -118,5 +119,11 @@ void imap_commands_dispatch(struct imap_client *client, const struct imap_comman
 	}
 	cmd.name = def->name;
 	cmd.def = def;
+	if (client->mailbox != NULL && !(def->flags & IMAP_CMD_NO_LOAD) &&
+	    imap_mailbox_load(client->mailbox, client, &error) < 0) {
+		log_warnx("mailbox load failed: %s", error);
+		imap_client_tagged(client, cmd.tag, "NO Cannot read the mailbox.");
+		return;
+	}
 	def->func(&cmd);
 }

@@ -20,6 +20,9 @@ enum imap_command_flags {
 	IMAP_CMD_UID_ONLY = 1 << 2,
 	/* The handler syncs and reports itself; the dispatcher sends no updates after it. */
 	IMAP_CMD_NO_SYNC = 1 << 3,
+	/* The handler does not read the selected box's messages: a box selected from the cache
+	 * summary stays unloaded (imap_mailbox_load is called before every other handler). */
+	IMAP_CMD_NO_LOAD = 1 << 4,
 };
 
 /* One command being executed. */

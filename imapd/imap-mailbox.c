@@ -10,10 +10,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static int cmp_u32(const void *a, const void *b)
 {
@@ -193,36 +195,111 @@ static bool keywords_changed(struct imap_mailbox *box)
 	return !same;
 }
 
-/* Read the folder: claim new/, sync the index, note which new UIDs are ours, load keywords.
- * *changed_r (may be NULL) tells whether anything may differ from the last reread. */
-static int reread(struct imap_mailbox *box, bool *changed_r, const char **error_r)
+/* Reload courierimapkeywords/ into box->kw (after keywords_changed said so). */
+static void reload_keywords(struct imap_mailbox *box)
 {
-	struct buf bases = BUF_INIT;
 	const char *kw_error;
+
+	maildir_keywords_free(&box->kw);
+	maildir_keywords_init(&box->kw);
+	if (maildir_keywords_load(box->idx.dir, &box->kw, &kw_error) < 0) {
+		/* Flags still work: keywords are shown as none until the file is fixed. */
+		log_warnx("%s: keywords: %s", box->idx.dir, kw_error);
+		maildir_keywords_free(&box->kw);
+		maildir_keywords_init(&box->kw);
+	}
+}
+
+/* Read the folder after claim_new() put the base names it moved in bases: sync the index, note
+ * which new UIDs are ours, load keywords. *changed_r (may be NULL) tells whether anything may
+ * differ from the last reread. */
+static int reread_claimed(struct imap_mailbox *box, const struct buf *bases, bool *changed_r,
+			  const char **error_r)
+{
 	bool kw_changed = false;
 
-	claim_new(box->idx.dir, &bases);
-	if (maildir_index_sync(&box->idx, error_r) < 0) {
-		buf_free(&bases);
+	if (maildir_index_sync(&box->idx, error_r) < 0)
 		return -1;
-	}
 	if (box->keywords)
 		kw_changed = keywords_changed(box);
 	if (changed_r != NULL)
-		*changed_r = !box->idx.skipped || kw_changed || bases.len > 0;
-	if (kw_changed) {
-		maildir_keywords_free(&box->kw);
-		maildir_keywords_init(&box->kw);
-		if (maildir_keywords_load(box->idx.dir, &box->kw, &kw_error) < 0) {
-			/* Flags still work: keywords are shown as none until the file is fixed. */
-			log_warnx("%s: keywords: %s", box->idx.dir, kw_error);
-			maildir_keywords_free(&box->kw);
-			maildir_keywords_init(&box->kw);
-		}
-	}
-	remember_recent(box, &bases);
-	buf_free(&bases);
+		*changed_r = !box->idx.skipped || kw_changed || bases->len > 0;
+	if (kw_changed)
+		reload_keywords(box);
+	remember_recent(box, bases);
 	return 0;
+}
+
+/* Read the folder: claim new/, then reread_claimed(). */
+static int reread(struct imap_mailbox *box, bool *changed_r, const char **error_r)
+{
+	struct buf bases = BUF_INIT;
+	int ret;
+
+	claim_new(box->idx.dir, &bases);
+	ret = reread_claimed(box, &bases, changed_r, error_r);
+	buf_free(&bases);
+	return ret;
+}
+
+/* SELECT from the summary of hatoimapcache: only when its signature is the folder's now and
+ * settled (then the file describes exactly the current folder). The file stays open for
+ * imap_mailbox_load(). */
+static bool try_summary(struct imap_mailbox *box)
+{
+	struct buf path = BUF_INIT;
+	struct maildir_cache c;
+	struct maildir_sig now;
+	const char *error;
+	int fd;
+
+	buf_printf(&path, "%s/%s", box->idx.dir, MAILDIR_CACHE_FILE);
+	fd = open(buf_cstr(&path), O_RDONLY | O_CLOEXEC);
+	buf_free(&path);
+	if (fd < 0)
+		return false;
+	maildir_cache_init(&c);
+	if (maildir_cache_read_summary(fd, &c, &error) < 0) {
+		log_debug("%s/%s: %s: ignored", box->idx.dir, MAILDIR_CACHE_FILE, error);
+		close(fd);
+		return false;
+	}
+	/* Taken after the summary was read: the folder is now in the state the file describes. */
+	if (maildir_cache_sig_take(box->idx.dir, &now) < 0 ||
+	    !maildir_cache_sig_same(&c.sig, &now) || !maildir_cache_sig_settled(&c.sig)) {
+		maildir_cache_free(&c);
+		close(fd);
+		return false;
+	}
+	box->unloaded = true;
+	box->cache_fd = fd;
+	box->sel_sig = c.sig;
+	box->count = c.count;
+	box->sel_first_unseen = c.first_unseen;
+	box->idx.uidvalidity = c.uidvalidity;
+	box->idx.nextuid = c.nextuid;
+	maildir_cache_free(&c);
+	return true;
+}
+
+/* Append the index's messages beyond the view to it (an empty view: all of them). */
+static void build_view(struct imap_mailbox *box)
+{
+	size_t recent_pos = 0;
+
+	view_reserve(box, box->idx.msgs.n);
+	for (size_t i = 0; i < box->idx.msgs.n; i++) {
+		struct imap_msg *m = &box->view[box->count++];
+		const struct maildir_entry *e = &box->idx.msgs.v[i];
+
+		m->uid = e->uid;
+		m->flags = e->flags;
+		m->recent = take_recent(box, &recent_pos, e->uid);
+		m->expunged = false;
+		m->keywords = keywords_of(box, e);
+		box->recent_count += m->recent;
+	}
+	recent_compact(box);
 }
 
 static void save_cache(struct imap_mailbox *box)
@@ -237,33 +314,73 @@ int imap_mailbox_open(const char *dir, bool readonly, bool keywords, struct imap
 		      const char **error_r)
 {
 	struct imap_mailbox *box = xcalloc(1, sizeof(*box));
-	size_t recent_pos = 0;
+	struct buf bases = BUF_INIT;
 
 	maildir_index_init(&box->idx, dir);
 	maildir_keywords_init(&box->kw);
+	box->cache_fd = -1;
 	box->readonly = readonly;
 	box->keywords = keywords;
 	box->idx.use_cache = true;
-	if (reread(box, NULL, error_r) < 0) {
+	claim_new(box->idx.dir, &bases);
+	/* Nothing moved out of new/ (which would have changed the folder): the summary may do. */
+	if (bases.len == 0 && try_summary(box)) {
+		buf_free(&bases);
+		if (box->keywords && keywords_changed(box))
+			reload_keywords(box);
+		*box_r = box;
+		return 0;
+	}
+	if (reread_claimed(box, &bases, NULL, error_r) < 0) {
+		buf_free(&bases);
 		imap_mailbox_free(&box);
 		return -1;
 	}
+	buf_free(&bases);
 	/* A SELECT that had to read the folder leaves the result for the next session. */
 	save_cache(box);
-	view_reserve(box, box->idx.msgs.n);
-	for (size_t i = 0; i < box->idx.msgs.n; i++) {
-		struct imap_msg *m = &box->view[box->count++];
-		const struct maildir_entry *e = &box->idx.msgs.v[i];
-
-		m->uid = e->uid;
-		m->flags = e->flags;
-		m->recent = take_recent(box, &recent_pos, e->uid);
-		m->expunged = false;
-		m->keywords = keywords_of(box, e);
-		box->recent_count += m->recent;
-	}
-	recent_compact(box);
+	build_view(box);
 	*box_r = box;
+	return 0;
+}
+
+int imap_mailbox_load(struct imap_mailbox *box, struct imap_client *client, const char **error_r)
+{
+	struct maildir_cache c;
+	const char *error;
+	uint32_t told = box->count;
+	int ret;
+
+	if (!box->unloaded)
+		return 0;
+	maildir_cache_init(&c);
+	ret = maildir_cache_read_fd(box->cache_fd, &c, &error);
+	if (ret == 0 && (!maildir_cache_sig_same(&c.sig, &box->sel_sig) || c.msgs.n != told)) {
+		ret = -1;
+		error = "records do not match the summary";
+	}
+	if (ret == 0) {
+		/* The snapshot the client was told about; the next sync reports what changed. */
+		maildir_index_adopt_cache(&box->idx, &c);
+	} else {
+		/* A torn file (crash) whose summary survived: the folder as it is now. When it
+		 * changed meanwhile, EXPUNGEs since SELECT cannot be told (logged). */
+		maildir_cache_free(&c);
+		log_warnx("%s/%s: %s: reading the folder", box->idx.dir, MAILDIR_CACHE_FILE, error);
+		if (reread(box, NULL, error_r) < 0)
+			return -1;
+	}
+	maildir_cache_free(&c);
+	close(box->cache_fd);
+	box->cache_fd = -1;
+	box->unloaded = false;
+	box->count = 0;
+	build_view(box);
+	if (box->count != told) {
+		log_warnx("%s: %u messages, %u announced at SELECT", box->idx.dir, box->count,
+			  told);
+		imap_client_untagged(client, "%u EXISTS", box->count);
+	}
 	return 0;
 }
 
@@ -273,6 +390,10 @@ void imap_mailbox_free(struct imap_mailbox **boxp)
 
 	if (box == NULL)
 		return;
+	if (box->unloaded) { /* no view, nothing learned */
+		close(box->cache_fd);
+		box->count = 0;
+	}
 	/* Sizes and dates this session measured, or a newer state of the folder. */
 	save_cache(box);
 	maildir_index_free(&box->idx);
@@ -330,6 +451,20 @@ int imap_mailbox_sync(struct imap_mailbox *box, struct imap_client *client, bool
 	size_t j = 0, recent_pos = 0;
 	bool reread_any;
 
+	if (box->unloaded) {
+		/* Selected from the summary: three stat() calls when nothing changed. */
+		struct maildir_sig now;
+		bool kw = box->keywords && keywords_changed(box);
+
+		if (kw)
+			reload_keywords(box);
+		if (!kw && maildir_cache_sig_take(box->idx.dir, &now) == 0 &&
+		    maildir_cache_sig_same(&now, &box->sel_sig))
+			return 0;
+		if (imap_mailbox_load(box, client, error_r) < 0)
+			return -1;
+		old_count = box->count;
+	}
 	if (reread(box, &reread_any, error_r) < 0)
 		return -1;
 	/* Nothing read: the view is current (a NOOP on 100,000 messages), unless expunges are
@@ -563,6 +698,8 @@ int imap_mailbox_expunge(struct imap_mailbox *box, struct imap_client *client,
 
 uint32_t imap_mailbox_first_unseen(const struct imap_mailbox *box)
 {
+	if (box->unloaded)
+		return box->sel_first_unseen;
 	for (uint32_t i = 0; i < box->count; i++) {
 		if (!(box->view[i].flags & MAILDIR_FLAG_SEEN))
 			return i + 1;

@@ -43,14 +43,27 @@ struct imap_mailbox {
 	bool expunged_pending; /* the view holds messages marked expunged, not yet reported */
 	/* UIDs this session moved out of new/ and not yet in the view (sorted). */
 	uint32_t *recent_uids;
-	size_t recent_n, recent_cap;
+	size_t recent_n, recent_cap;	/* Selected from the summary of hatoimapcache: view and idx.msgs are not built yet (count,
+	 * idx.uidvalidity and idx.nextuid are set). cache_fd keeps that very file open (a newer
+	 * one may be renamed over it), so the view the client was told about can be built from it
+	 * by imap_mailbox_load(); sel_sig is the folder's signature it describes. */
+	bool unloaded;
+	int cache_fd;
+	struct maildir_sig sel_sig;
+	uint32_t sel_first_unseen;
 };
 
 /* Open the maildir folder dir (usually "."): move new/ to cur/ (claiming \Recent for what this
- * session moved), sync the index, build the view. -1 with error_r when the folder cannot be read. */
+ * session moved), sync the index, build the view. When nothing moved and hatoimapcache's
+ * summary has the folder's settled signature, only the summary is read (the box is unloaded). -1 with error_r when the folder cannot be read. */
 int imap_mailbox_open(const char *dir, bool readonly, bool keywords, struct imap_mailbox **box_r,
 		      const char **error_r);
 void imap_mailbox_free(struct imap_mailbox **box);
+
+/* Build the per-message view of a box selected from the cache summary (nothing to do
+ * otherwise). Every command that reads the view or idx.msgs runs after this (the dispatcher
+ * calls it). -1 with error_r when the folder could not be read. */
+int imap_mailbox_load(struct imap_mailbox *box, struct imap_client *client, const char **error_r);
 
 /* Re-read the folder and tell the client what changed: "* n EXPUNGE" (only when
  * allow_expunge; otherwise vanished messages stay in the view marked expunged), "* n EXISTS",

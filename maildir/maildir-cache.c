@@ -133,6 +133,16 @@ static void format_stamp(struct buf *out, const struct maildir_stamp *st)
 		   st->size);
 }
 
+/* Position (1-based) of the first message without \\Seen, 0 when all are seen. */
+static size_t first_unseen(const struct maildir_scan *msgs)
+{
+	for (size_t i = 0; i < msgs->n; i++) {
+		if (!(msgs->v[i].flags & MAILDIR_FLAG_SEEN))
+			return i + 1;
+	}
+	return 0;
+}
+
 void maildir_cache_format(const struct maildir_sig *sig, uint32_t uidvalidity, uint32_t nextuid,
 			  const struct maildir_scan *msgs, struct buf *out)
 {
@@ -144,7 +154,10 @@ void maildir_cache_format(const struct maildir_sig *sig, uint32_t uidvalidity, u
 	format_stamp(out, &sig->new_dir);
 	format_stamp(out, &sig->cur_dir);
 	format_stamp(out, &sig->uiddb);
-	buf_printf(out, " %" PRIu32 " %" PRIu32 " %zu\n", uidvalidity, nextuid, msgs->n);
+	buf_printf(out, " %" PRIu32 " %" PRIu32 " %zu %zu ", uidvalidity, nextuid, msgs->n,
+		   first_unseen(msgs));
+	buf_printf(out, "%016" PRIx64 "\n",
+		   maildir_cache_checksum(out->data + start, out->len - start));
 	buf_reserve(out, msgs->n * 64);
 	for (size_t i = 0; i < msgs->n; i++) {
 		const struct maildir_entry *e = &msgs->v[i];
@@ -272,53 +285,96 @@ static int parse_records(struct maildir_cache *c, const char **pp, const char *e
 	return 0;
 }
 
-int maildir_cache_parse(struct maildir_cache *c, const char *data, size_t len,
-			const char **error_r)
+/* The summary lines; *end_r is set past them. */
+static int parse_summary(struct maildir_cache *c, const char *data, size_t len, const char **end_r,
+			 const char **error_r)
 {
-	static const char magic[] = MAILDIR_CACHE_FILE " 1\n";
-	const char *p = data, *end = data + len, *trailer;
-	uint64_t sec, nsec, uidv, next, count;
-	char want[32];
+	static const char magic[] = MAILDIR_CACHE_FILE " 2\n";
+	const char *p = data, *end = data + len, *sum;
+	uint64_t sec, nsec, uidv, next, count, unseen;
+	char want[24];
 
-	maildir_cache_free(c);
-	/* The trailer is the last line, "end " + 16 hex digits + "\n" (21 bytes). */
-	if (len < sizeof(magic) - 1 + 21 || memcmp(data, magic, sizeof(magic) - 1) != 0) {
-		*error_r = "not a version 1 cache";
-		return -1;
-	}
-	trailer = end - 21;
-	snprintf(want, sizeof(want), "end %016" PRIx64 "\n",
-		 maildir_cache_checksum(data, (size_t)(trailer - data)));
-	if (memcmp(trailer, want, 21) != 0) {
-		*error_r = "checksum mismatch";
+	if (len < sizeof(magic) - 1 || memcmp(data, magic, sizeof(magic) - 1) != 0) {
+		*error_r = "not a version 2 cache";
 		return -1;
 	}
 	p += sizeof(magic) - 1;
-	if (parse_u64(&p, trailer, ' ', INT64_MAX, &sec) < 0 ||
-	    parse_u64(&p, trailer, ' ', 999999999, &nsec) < 0 ||
-	    parse_stamp(&p, trailer, &c->sig.new_dir) < 0 ||
-	    parse_stamp(&p, trailer, &c->sig.cur_dir) < 0 ||
-	    parse_stamp(&p, trailer, &c->sig.uiddb) < 0 ||
-	    parse_u64(&p, trailer, ' ', UINT32_MAX, &uidv) < 0 || uidv == 0 ||
-	    parse_u64(&p, trailer, ' ', UINT32_MAX, &next) < 0 || next == 0 ||
-	    parse_u64(&p, trailer, '\n', UINT32_MAX, &count) < 0) {
+	if (parse_u64(&p, end, ' ', INT64_MAX, &sec) < 0 ||
+	    parse_u64(&p, end, ' ', 999999999, &nsec) < 0 ||
+	    parse_stamp(&p, end, &c->sig.new_dir) < 0 || parse_stamp(&p, end, &c->sig.cur_dir) < 0 ||
+	    parse_stamp(&p, end, &c->sig.uiddb) < 0 ||
+	    parse_u64(&p, end, ' ', UINT32_MAX, &uidv) < 0 || uidv == 0 ||
+	    parse_u64(&p, end, ' ', UINT32_MAX, &next) < 0 || next == 0 ||
+	    parse_u64(&p, end, ' ', UINT32_MAX, &count) < 0 ||
+	    parse_u64(&p, end, ' ', count, &unseen) < 0) {
 		*error_r = "bad header";
-		goto fail;
+		return -1;
 	}
-	/* Each record takes at least 7 bytes: refuse a count the file cannot hold before
-	 * reserving memory for it. */
-	if (count > (uint64_t)(trailer - p) / 7) {
-		*error_r = "record count beyond the file";
-		goto fail;
+	sum = p;
+	snprintf(want, sizeof(want), "%016" PRIx64 "\n",
+		 maildir_cache_checksum(data, (size_t)(sum - data)));
+	if (end - sum < 17 || memcmp(sum, want, 17) != 0) {
+		*error_r = "header checksum mismatch";
+		return -1;
 	}
 	c->sig.started_sec = (int64_t)sec;
 	c->sig.started_nsec = (int64_t)nsec;
 	c->uidvalidity = (uint32_t)uidv;
 	c->nextuid = (uint32_t)next;
-	if (parse_records(c, &p, trailer, count, error_r) < 0)
+	c->count = (uint32_t)count;
+	c->first_unseen = (uint32_t)unseen;
+	*end_r = sum + 17;
+	return 0;
+}
+
+int maildir_cache_parse_summary(struct maildir_cache *c, const char *data, size_t len,
+				const char **error_r)
+{
+	const char *end;
+
+	maildir_cache_free(c);
+	if (parse_summary(c, data, len, &end, error_r) < 0) {
+		maildir_cache_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+int maildir_cache_parse(struct maildir_cache *c, const char *data, size_t len,
+			const char **error_r)
+{
+	const char *p, *trailer;
+	char want[32];
+
+	maildir_cache_free(c);
+	/* The trailer is the last line, "end " + 16 hex digits + "\n" (21 bytes). */
+	if (len < 21) {
+		*error_r = "not a version 2 cache";
+		return -1;
+	}
+	trailer = data + len - 21;
+	if (parse_summary(c, data, (size_t)(trailer - data), &p, error_r) < 0)
+		goto fail;
+	snprintf(want, sizeof(want), "end %016" PRIx64 "\n",
+		 maildir_cache_checksum(data, (size_t)(trailer - data)));
+	if (memcmp(trailer, want, 21) != 0) {
+		*error_r = "checksum mismatch";
+		goto fail;
+	}
+	/* Each record takes at least 7 bytes: refuse a count the file cannot hold before
+	 * reserving memory for it. */
+	if (c->count > (uint64_t)(trailer - p) / 7) {
+		*error_r = "record count beyond the file";
+		goto fail;
+	}
+	if (parse_records(c, &p, trailer, c->count, error_r) < 0)
 		goto fail;
 	if (p != trailer) {
 		*error_r = "bytes after the records";
+		goto fail;
+	}
+	if (first_unseen(&c->msgs) != c->first_unseen) {
+		*error_r = "summary does not match the records";
 		goto fail;
 	}
 	return 0;
@@ -327,12 +383,49 @@ fail:
 	return -1;
 }
 
+int maildir_cache_read_summary(int fd, struct maildir_cache *c, const char **error_r)
+{
+	char head[MAILDIR_CACHE_SUMMARY_MAX];
+	ssize_t n;
+
+	do
+		n = pread(fd, head, sizeof(head), 0);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0) {
+		*error_r = "cannot read the cache";
+		return -1;
+	}
+	return maildir_cache_parse_summary(c, head, (size_t)n, error_r);
+}
+
+int maildir_cache_read_fd(int fd, struct maildir_cache *c, const char **error_r)
+{
+	struct stat st;
+	void *map;
+	int ret;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > MAILDIR_FILE_MAX) {
+		*error_r = "cache is empty, too large or not a file";
+		return -1;
+	}
+	/* Mapped, not read: no copy of megabytes into fresh pages. The file is only ever
+	 * replaced by rename, never changed in place, so the mapping cannot change under us. */
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED) {
+		*error_r = "cannot map the cache";
+		return -1;
+	}
+	(void)madvise(map, (size_t)st.st_size, MADV_WILLNEED);
+	ret = maildir_cache_parse(c, map, (size_t)st.st_size, error_r);
+	munmap(map, (size_t)st.st_size);
+	return ret;
+}
+
 int maildir_cache_read(const char *dir, struct maildir_cache *c, const char **error_r)
 {
 	struct buf path = BUF_INIT;
-	struct stat st;
-	void *map;
-	int fd, ret = -1;
+	int fd, ret;
 
 	buf_printf(&path, "%s/%s", dir, MAILDIR_CACHE_FILE);
 	fd = open(buf_cstr(&path), O_RDONLY | O_CLOEXEC);
@@ -341,24 +434,8 @@ int maildir_cache_read(const char *dir, struct maildir_cache *c, const char **er
 		*error_r = "cannot open the cache";
 		return errno == ENOENT ? 1 : -1;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    (uint64_t)st.st_size > MAILDIR_FILE_MAX) {
-		close(fd);
-		*error_r = "cache is empty, too large or not a file";
-		return -1;
-	}
-	/* Mapped, not read: no copy of megabytes into fresh pages. The file is only ever
-	 * replaced by rename, never changed in place, so the mapping cannot change under us. */
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	ret = maildir_cache_read_fd(fd, c, error_r);
 	close(fd);
-	if (map == MAP_FAILED) {
-		*error_r = "cannot map the cache";
-		return -1;
-	}
-	(void)madvise(map, (size_t)st.st_size, MADV_WILLNEED);
-	if (maildir_cache_parse(c, map, (size_t)st.st_size, error_r) == 0)
-		ret = 0;
-	munmap(map, (size_t)st.st_size);
 	return ret;
 }
 

@@ -3,13 +3,18 @@
  * stat/open when the folder did not change; and the folder signature that decides "did not
  * change" (also used in-session to skip the readdir after each command).
  *
- * File format, version 1 (text; one line each, fields separated by one space):
- *   hatoimapcache 1
+ * File format, version 2 (text; one line each, fields separated by one space):
+ *   hatoimapcache 2
  *   <started_sec> <started_nsec> <new/: mtime_sec mtime_nsec ino size> <cur/: 4 numbers>
- *       <courierimapuiddb: 4 numbers> <uidvalidity> <nextuid> <count>        (one line)
+ *       <courierimapuiddb: 4 numbers> <uidvalidity> <nextuid> <count> <first_unseen>
+ *       <16 lowercase hex digits: maildir_cache_checksum of every byte before them> (one line)
  *   <uid> <crlf_size or -> <mtime or -> <file name in cur/>                   (count lines)
  *   end <16 lowercase hex digits: maildir_cache_checksum of every byte before "end">
- * Records are in ascending UID order. Anything else (other version, bad number, short file,
+ * Records are in ascending UID order. The first two lines are the summary: a SELECT answers from
+ * them alone (EXISTS = count, UNSEEN = first_unseen, the position of the first record whose
+ * name lacks the S flag, 0 for none) and reads the records only when a command needs them; the
+ * header checksum lets it trust the summary without reading the whole file. Version 1 files
+ * (no summary) are ignored like any other invalid file and rewritten. Anything else (other version, bad number, short file,
  * wrong count or checksum, trailing bytes) makes the file unusable: the caller then does the
  * normal full sync, so a bad cache costs time, never correctness. */
 #ifndef HATO_MAILDIR_CACHE_H
@@ -22,7 +27,9 @@
 #include "maildir-scan.h"
 
 #define MAILDIR_CACHE_FILE "hatoimapcache"
-#define MAILDIR_CACHE_VERSION 1
+#define MAILDIR_CACHE_VERSION 2
+/* The summary lines are shorter than this (two short lines of numbers). */
+#define MAILDIR_CACHE_SUMMARY_MAX 512
 
 /* What stat() says about one file or directory: a change to a directory's entries moves its
  * mtime; a rewrite by rename gives a new inode. */
@@ -60,6 +67,8 @@ bool maildir_cache_sig_settled(const struct maildir_sig *sig);
 struct maildir_cache {
 	struct maildir_sig sig;
 	uint32_t uidvalidity, nextuid;
+	uint32_t count;        /* records (msgs.n after a full parse) */
+	uint32_t first_unseen; /* position of the first record without \Seen, 0 for none */
 	struct maildir_scan msgs; /* ascending UIDs, every uid > 0 and < nextuid */
 };
 
@@ -77,6 +86,17 @@ void maildir_cache_format(const struct maildir_sig *sig, uint32_t uidvalidity, u
 /* Parse file bytes into c (cleared first). 0, or -1 with error_r (c is then empty). No I/O. */
 int maildir_cache_parse(struct maildir_cache *c, const char *data, size_t len,
 			const char **error_r);
+
+/* Parse only the summary (the first two lines) of file bytes into c (msgs stays empty): len may
+ * be a prefix of the file. 0, or -1 with error_r. No I/O. The records are not checked. */
+int maildir_cache_parse_summary(struct maildir_cache *c, const char *data, size_t len,
+				const char **error_r);
+
+/* Read the summary of the open cache file fd (one pread at offset 0). 0, or -1 with error_r. */
+int maildir_cache_read_summary(int fd, struct maildir_cache *c, const char **error_r);
+
+/* Parse the whole open cache file fd (mapped, not copied). 0, or -1 with error_r. */
+int maildir_cache_read_fd(int fd, struct maildir_cache *c, const char **error_r);
 
 /* Read and parse dir/hatoimapcache. 0, 1 when missing, -1 with error_r when unreadable or
  * invalid (the caller ignores it). */

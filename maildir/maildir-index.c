@@ -366,13 +366,22 @@ static int try_cache(struct maildir_index *idx, const struct maildir_sig *now,
 		return 0;
 	if (!maildir_cache_sig_same(&cache->sig, now) || !maildir_cache_sig_settled(&cache->sig))
 		return 0;
+	maildir_index_adopt_cache(idx, cache);
+	return 1;
+}
+
+void maildir_index_adopt_cache(struct maildir_index *idx, struct maildir_cache *cache)
+{
 	maildir_scan_free(&idx->msgs);
 	idx->msgs = cache->msgs;
 	maildir_scan_init(&cache->msgs);
 	idx->uidvalidity = cache->uidvalidity;
 	idx->nextuid = cache->nextuid;
 	idx->sig = cache->sig;
-	return 1;
+	idx->have_sig = true;
+	idx->synced = true;
+	idx->from_cache = true;
+	idx->cache_stale = false;
 }
 
 int maildir_index_sync(struct maildir_index *idx, const char **error_r)
@@ -398,10 +407,6 @@ int maildir_index_sync(struct maildir_index *idx, const char **error_r)
 	maildir_cache_init(&cache);
 	if (have_now && idx->use_cache && !idx->synced && try_cache(idx, &now, &cache)) {
 		maildir_cache_free(&cache);
-		idx->have_sig = true;
-		idx->synced = true;
-		idx->from_cache = true;
-		idx->cache_stale = false;
 		return 0;
 	}
 	ret = full_sync(idx, error_r);

@@ -50,6 +50,11 @@ void maildir_index_free(struct maildir_index *idx);
  * index is then unchanged). */
 int maildir_index_sync(struct maildir_index *idx, const char **error_r);
 
+/* Take the messages of a parsed cache (cache->msgs is emptied) as the index, synced at the
+ * cache's signature, as the first sync does when the cache is current. The caller checked
+ * that the cache describes the folder state it wants. */
+void maildir_index_adopt_cache(struct maildir_index *idx, struct maildir_cache *cache);
+
 /* Write dir/hatoimapcache from the index when it is worth it and can be trusted later: the
  * file is stale, the index's signature is settled and the folder still has it (nothing
  * changed since the sync, not even by this session). 0 written, 1 nothing to do, -1 with

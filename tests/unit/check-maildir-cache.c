@@ -97,14 +97,20 @@ START_TEST(test_format_exact_and_round_trip)
 
 	maildir_scan_init(&s);
 	maildir_scan_add(&s, M1 ":2,S")->uid = 3;
-	struct maildir_entry *e = maildir_scan_add(&s, M2 ":2,RS");
+	struct maildir_entry *e = maildir_scan_add(&s, M2 ":2,R");
 	e->uid = 9;
 	e->crlf_size = 4;
 	e->mtime = 1600000000;
 	maildir_cache_format(&sig, 77, 10, &s, &out);
+	/* The summary line ends in the checksum of everything before it. */
 	n = snprintf(want, sizeof(want),
-		     "hatoimapcache 1\n1700000100 5 1700000001 2 3 4 1700000005 6 7 8 1700000009 10"
-		     " 11 12 77 10 2\n3 - - " M1 ":2,S\n9 4 1600000000 " M2 ":2,RS\n");
+		     "hatoimapcache 2\n1700000100 5 1700000001 2 3 4 1700000005 6 7 8 1700000009 10"
+		     " 11 12 77 10 2 2 ");
+	ck_assert_int_eq(memcmp(out.data, want, (size_t)n), 0);
+	n += snprintf(want + n, sizeof(want) - (size_t)n, "%016" PRIx64 "\n",
+		      maildir_cache_checksum(want, (size_t)n));
+	n += snprintf(want + n, sizeof(want) - (size_t)n,
+		      "3 - - " M1 ":2,S\n9 4 1600000000 " M2 ":2,R\n");
 	ck_assert_uint_eq(out.len, (size_t)n + 21);
 	ck_assert_int_eq(memcmp(out.data, want, (size_t)n), 0);
 	snprintf(want, sizeof(want), "end %016" PRIx64 "\n",
@@ -116,6 +122,8 @@ START_TEST(test_format_exact_and_round_trip)
 	ck_assert_int_eq(memcmp(&c.sig, &sig, sizeof(sig)), 0);
 	ck_assert_uint_eq(c.uidvalidity, 77);
 	ck_assert_uint_eq(c.nextuid, 10);
+	ck_assert_uint_eq(c.count, 2);
+	ck_assert_uint_eq(c.first_unseen, 2);
 	ck_assert_uint_eq(c.msgs.n, 2);
 	ck_assert_str_eq(c.msgs.v[0].name, M1 ":2,S");
 	ck_assert_uint_eq(c.msgs.v[0].uid, 3);
@@ -123,10 +131,25 @@ START_TEST(test_format_exact_and_round_trip)
 	ck_assert(c.msgs.v[0].crlf_size == MAILDIR_SIZE_UNKNOWN);
 	ck_assert(c.msgs.v[0].mtime == MAILDIR_MTIME_UNKNOWN);
 	ck_assert_uint_eq(c.msgs.v[0].flags, MAILDIR_FLAG_SEEN);
-	ck_assert_str_eq(c.msgs.v[1].name, M2 ":2,RS");
+	ck_assert_str_eq(c.msgs.v[1].name, M2 ":2,R");
 	ck_assert_uint_eq(c.msgs.v[1].crlf_size, 4);
 	ck_assert_int_eq(c.msgs.v[1].mtime, 1600000000);
 	ck_assert_uint_eq(c.msgs.v[1].base_len, strlen(M2));
+
+	/* The summary alone, from a prefix holding just the first two lines. */
+	size_t head = (size_t)(strchr(strchr(out.data, '\n') + 1, '\n') + 1 - out.data);
+	ck_assert_int_eq(maildir_cache_parse_summary(&c, out.data, head, &error), 0);
+	ck_assert_uint_eq(c.count, 2);
+	ck_assert_uint_eq(c.first_unseen, 2);
+	ck_assert_uint_eq(c.nextuid, 10);
+	ck_assert_uint_eq(c.msgs.n, 0);
+	ck_assert_int_eq(memcmp(&c.sig, &sig, sizeof(sig)), 0);
+	for (size_t i = 0; i < head; i++) {
+		ck_assert_int_eq(maildir_cache_parse_summary(&c, out.data, i, &error), -1);
+		out.data[i] ^= 0x01;
+		ck_assert_int_eq(maildir_cache_parse_summary(&c, out.data, head, &error), -1);
+		out.data[i] ^= 0x01;
+	}
 
 	/* Every truncation and every single-byte change is refused. */
 	for (size_t i = 0; i < out.len; i++) {
@@ -143,43 +166,74 @@ START_TEST(test_format_exact_and_round_trip)
 }
 END_TEST
 
-/* Bodies with a correct checksum appended, that must still be refused. */
-static const char *const bad_bodies[] = {
-	"hatoimapcache 2\n1 0 1 0 1 1 1 0 1 1 1 0 1 1 5 10 0\n",             /* other version */
-	"hatoimapcache 1\n1 0 1 0 1 1 1 0 1 1 1 0 1 1 5 10 1\n",             /* count too high */
-	"hatoimapcache 1\n1 0 1 0 1 1 1 0 1 1 1 0 1 1 5 10 1\n0 - - " M1 "\n", /* uid 0 */
-	"hatoimapcache 1\n1 0 1 0 1 1 1 0 1 1 1 0 1 1 5 10 1\n10 - - " M1 "\n", /* uid >= next */
-	"hatoimapcache 1\n1 0 1 0 1 1 1 0 1 1 1 0 1 1 5 10 2\n4 - - " M1 "\n3 - - " M2 "\n",
-	"hatoimapcache 1\n1 0 1 0 1 1 1 0 1 1 1 0 1 1 5 10 1\n1 - - a/" M1 "\n", /* slash */
-	"hatoimapcache 1\n1 0 1 0 1 1 1 0 1 1 1 0 1 1 5 10 1\n1 - - ." M1 "\n", /* hidden */
-	"hatoimapcache 1\n1 0 1 0 1 1 1 0 1 1 1 0 1 1 5 10 1\n1 - - \n",        /* empty name */
-	"hatoimapcache 1\n1 0 1 0 1 1 1 0 1 1 1 0 1 1 5 10 1\n1 -1 - " M1 "\n", /* sign */
-	"hatoimapcache 1\n1 0 1 0 1 1 1 0 1 1 1 0 1 1 5 10 0\nextra\n",        /* trailing bytes */
-	"hatoimapcache 1\n1 0 1 0 1 1 1 0 1 1 1 0 1 1 0 10 0\n",             /* uidvalidity 0 */
-	"hatoimapcache 1\n1 1000000000 1 0 1 1 1 0 1 1 1 0 1 1 5 10 0\n",    /* nsec range */
-	"hatoimapcache 1\n1 0 1 0 1 1 1 0 1 1 1 0 1 1 5 4294967296 0\n",     /* nextuid > 32 bit */
-	"hatoimapcache 1\n1 0 1 0 1 1 1 0 1 1 1 0 1 1 5 10 0 \n",            /* extra space */
+/* Version 2 files (summary line and header checksum made here, trailer appended) that must
+ * still be refused: { summary fields after the stamps, records }. */
+static const char *const bad_bodies[][2] = {
+	{ "5 10 1 1 ", "" },                                    /* count too high */
+	{ "5 10 1 1 ", "0 - - " M1 "\n" },                      /* uid 0 */
+	{ "5 10 1 1 ", "10 - - " M1 "\n" },                     /* uid >= next */
+	{ "5 10 2 1 ", "4 - - " M1 "\n3 - - " M2 "\n" },        /* not ascending */
+	{ "5 10 1 1 ", "1 - - a/" M1 "\n" },                    /* slash */
+	{ "5 10 1 1 ", "1 - - ." M1 "\n" },                     /* hidden */
+	{ "5 10 1 1 ", "1 - - \n" },                            /* empty name */
+	{ "5 10 1 1 ", "1 -1 - " M1 "\n" },                     /* sign */
+	{ "5 10 0 0 ", "extra\n" },                             /* trailing bytes */
+	{ "0 10 0 0 ", "" },                                    /* uidvalidity 0 */
+	{ "5 4294967296 0 0 ", "" },                            /* nextuid > 32 bit */
+	{ "5 10 0 0  ", "" },                                   /* extra space */
+	{ "5 10 1 0 ", "1 - - " M1 "\n" },                      /* first unseen is 1 */
+	{ "5 10 1 2 ", "1 - - " M1 "\n" },                      /* first unseen > count */
+	{ "5 10 1 ", "1 - - " M1 "\n" },                        /* no first unseen */
 };
+
+/* A version 2 file: magic, stamps, the given summary fields, header checksum, records,
+ * trailer. */
+static void make_file(struct buf *b, const char *summary, const char *records)
+{
+	size_t n;
+
+	buf_reset(b);
+	buf_printf(b, "hatoimapcache 2\n1 0 1 0 1 1 1 0 1 1 1 0 1 1 %s", summary);
+	buf_printf(b, "%016" PRIx64 "\n%s", maildir_cache_checksum(b->data, b->len), records);
+	n = b->len;
+	buf_printf(b, "end %016" PRIx64 "\n", maildir_cache_checksum(b->data, n));
+}
 
 START_TEST(test_parse_refuses)
 {
 	struct maildir_cache c;
 	struct buf b = BUF_INIT;
 	const char *error;
-	const char *body = bad_bodies[_i];
+
+	make_file(&b, bad_bodies[_i][0], bad_bodies[_i][1]);
+	maildir_cache_init(&c);
+	ck_assert_int_eq(maildir_cache_parse(&c, b.data, b.len, &error), -1);
+	ck_assert_uint_eq(c.msgs.n, 0);
+	/* The same header with a good count parses: the rows above fail for their own reason. */
+	make_file(&b, "5 10 1 1 ", "1 - - " M1 "\n");
+	ck_assert_int_eq(maildir_cache_parse(&c, b.data, b.len, &error), 0);
+	ck_assert_uint_eq(c.msgs.n, 1);
+	maildir_cache_free(&c);
+	buf_free(&b);
+}
+END_TEST
+
+/* A well-formed version 1 file (no summary) is refused by both parsers: it is rebuilt. */
+START_TEST(test_version1_refused)
+{
+	static const char body[] = "hatoimapcache 1\n1 0 1 0 1 1 1 0 1 1 1 0 1 1 5 10 1\n1 - - " M1
+				   "\n";
+	struct maildir_cache c;
+	struct buf b = BUF_INIT;
+	const char *error;
 
 	buf_puts(&b, body);
 	buf_printf(&b, "end %016" PRIx64 "\n", maildir_cache_checksum(body, strlen(body)));
 	maildir_cache_init(&c);
 	ck_assert_int_eq(maildir_cache_parse(&c, b.data, b.len, &error), -1);
-	ck_assert_uint_eq(c.msgs.n, 0);
-	buf_free(&b);
-	/* The same header with a good count parses: the rows above fail for their own reason. */
-	buf_reset(&b);
-	body = "hatoimapcache 1\n1 0 1 0 1 1 1 0 1 1 1 0 1 1 5 10 1\n1 - - " M1 "\n";
-	buf_puts(&b, body);
-	buf_printf(&b, "end %016" PRIx64 "\n", maildir_cache_checksum(body, strlen(body)));
-	ck_assert_int_eq(maildir_cache_parse(&c, b.data, b.len, &error), 0);
+	ck_assert_str_eq(error, "not a version 2 cache");
+	ck_assert_int_eq(maildir_cache_parse_summary(&c, b.data, b.len, &error), -1);
+	ck_assert_str_eq(error, "not a version 2 cache");
 	maildir_cache_free(&c);
 	buf_free(&b);
 }
@@ -342,7 +396,7 @@ START_TEST(test_corrupt_cache_ignored)
 	good = tmd_get(md, MAILDIR_CACHE_FILE);
 	len = strlen(good);
 	ck_assert_int_ge(asprintf(&p, "%s/%s", md, MAILDIR_CACHE_FILE), 0);
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < 6; i++) {
 		FILE *f = fopen(p, "w");
 
 		ck_assert_ptr_nonnull(f);
@@ -350,9 +404,26 @@ START_TEST(test_corrupt_cache_ignored)
 			fputs(junk[i], f);
 		else if (i == 3)
 			fwrite(good, 1, len - 1, f); /* truncated */
-		else {
+		else if (i == 5) {
+			/* The same snapshot as a valid version 1 file: no summary. */
+			struct buf v1 = BUF_INIT;
+			char *nl2 = strchr(strchr(good, '\n') + 1, '\n'), *sp = nl2 - 18;
+			size_t n;
+
+			while (*sp != ' ')
+				sp--;
+			buf_puts(&v1, "hatoimapcache 1");
+			buf_append(&v1, strchr(good, '\n'), (size_t)(sp - strchr(good, '\n')));
+			buf_putc(&v1, '\n');
+			buf_append(&v1, nl2 + 1, (size_t)(good + len - 21 - (nl2 + 1)));
+			n = v1.len;
+			buf_printf(&v1, "end %016" PRIx64 "\n", maildir_cache_checksum(v1.data, n));
+			fputs(buf_cstr(&v1), f);
+			buf_free(&v1);
+		} else {
 			good[len / 2] ^= 0x20; /* one flipped bit */
 			fputs(good, f);
+			good[len / 2] ^= 0x20;
 		}
 		fclose(f);
 		open_index(&idx, md);
@@ -481,6 +552,7 @@ int main(void)
 
 	tcase_add_test(tc, test_format_exact_and_round_trip);
 	tcase_add_loop_test(tc, test_parse_refuses, 0, sizeof(bad_bodies) / sizeof(bad_bodies[0]));
+	tcase_add_test(tc, test_version1_refused);
 	tcase_add_test(tc, test_settled_rule);
 	tcase_add_test(tc, test_second_session_uses_cache);
 	tcase_add_loop_test(tc, test_cache_believed_only_on_matching_sig, 0, 4);
