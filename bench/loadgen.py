@@ -314,9 +314,16 @@ def m_select_warm(server, args):
     return statistics.median(samples), None
 
 
+UID_FETCH = "UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE)"
+
+
 def m_uid_fetch_all(server, args):
-    res, _ = lg_cmd(server, args, ["UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE)"])
-    return res[0]["ms"], {"lines": res[0]["lines"]}
+    # Warm: the first listing after the indexes were rebuilt (Hato and Dovecot measure sizes and
+    # dates then and keep them) is untimed here and reported as first_ms; the row is the
+    # second, in a new session, which is what a client reconnecting sees.
+    first, _ = lg_cmd(server, args, [UID_FETCH])
+    res, _ = lg_cmd(server, args, [UID_FETCH])
+    return res[0]["ms"], {"lines": res[0]["lines"], "first_ms": round(first[0]["ms"], 1)}
 
 
 ENVELOPE = "FETCH {range} (ENVELOPE BODYSTRUCTURE)"
@@ -481,7 +488,7 @@ METRICS = [
      "higher", m_conn_rate(16, tls=True)),
     ("select_cold", "SELECT INBOX, cold (server indexes deleted)", "ms", "lower", m_select_cold),
     ("select_warm", "SELECT INBOX, warm", "ms", "lower", m_select_warm),
-    ("uid_fetch_all", "UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE)", "ms", "lower",
+    ("uid_fetch_all", "UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE), warm", "ms", "lower",
      m_uid_fetch_all),
     ("envelope_cold", "FETCH newest 1000 (ENVELOPE BODYSTRUCTURE), cold (indexes deleted)",
      "ms", "lower", m_envelope_cold),
