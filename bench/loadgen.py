@@ -547,6 +547,7 @@ def cmd_run(args):
     errored = []
     notes = {m[0]: {s["name"]: None for s in servers} for m in metrics}
     skip = {m[0]: {} for m in metrics}
+    all_notes = {m[0]: {} for m in metrics}   # every round's note (the table shows the last)
     for r in range(args.rounds):
         for name, label, unit, better, fn in metrics:
             for s in servers:
@@ -564,6 +565,7 @@ def cmd_run(args):
                     samples[name][s["name"]].append(v)
                     if note:
                         notes[name][s["name"]] = note
+                        all_notes[name].setdefault(s["name"], []).append(note)
                     print("round %d %-15s %-8s %10.2f %s" % (r + 1, name, s["name"], v, unit),
                           file=sys.stderr, flush=True)
                 except NotSupported as e:
@@ -592,6 +594,7 @@ def cmd_run(args):
                                     "samples": samples[name][n]}
                 if notes[name][n]:
                     row["values"][n]["note"] = notes[name][n]
+                    row["values"][n]["notes"] = all_notes[name].get(n, [])
                 if n in skip[name]:
                     row["values"][n]["later_failure"] = skip[name][n]
         out["metrics"].append(row)
