@@ -314,9 +314,16 @@ def m_select_warm(server, args):
     return statistics.median(samples), None
 
 
+UID_FETCH = "UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE)"
+
+
 def m_uid_fetch_all(server, args):
-    res, _ = lg_cmd(server, args, ["UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE)"])
-    return res[0]["ms"], {"lines": res[0]["lines"]}
+    # Warm: the first listing after the indexes were rebuilt (Hato and Dovecot measure sizes and
+    # dates then and keep them) is untimed here and reported as first_ms; the row is the
+    # second, in a new session, which is what a client reconnecting sees.
+    first, _ = lg_cmd(server, args, [UID_FETCH])
+    res, _ = lg_cmd(server, args, [UID_FETCH])
+    return res[0]["ms"], {"lines": res[0]["lines"], "first_ms": round(first[0]["ms"], 1)}
 
 
 ENVELOPE = "FETCH {range} (ENVELOPE BODYSTRUCTURE)"
@@ -481,7 +488,7 @@ METRICS = [
      "higher", m_conn_rate(16, tls=True)),
     ("select_cold", "SELECT INBOX, cold (server indexes deleted)", "ms", "lower", m_select_cold),
     ("select_warm", "SELECT INBOX, warm", "ms", "lower", m_select_warm),
-    ("uid_fetch_all", "UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE)", "ms", "lower",
+    ("uid_fetch_all", "UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE), warm", "ms", "lower",
      m_uid_fetch_all),
     ("envelope_cold", "FETCH newest 1000 (ENVELOPE BODYSTRUCTURE), cold (indexes deleted)",
      "ms", "lower", m_envelope_cold),
@@ -540,6 +547,7 @@ def cmd_run(args):
     errored = []
     notes = {m[0]: {s["name"]: None for s in servers} for m in metrics}
     skip = {m[0]: {} for m in metrics}
+    all_notes = {m[0]: {} for m in metrics}   # every round's note (the table shows the last)
     for r in range(args.rounds):
         for name, label, unit, better, fn in metrics:
             for s in servers:
@@ -557,6 +565,7 @@ def cmd_run(args):
                     samples[name][s["name"]].append(v)
                     if note:
                         notes[name][s["name"]] = note
+                        all_notes[name].setdefault(s["name"], []).append(note)
                     print("round %d %-15s %-8s %10.2f %s" % (r + 1, name, s["name"], v, unit),
                           file=sys.stderr, flush=True)
                 except NotSupported as e:
@@ -585,6 +594,7 @@ def cmd_run(args):
                                     "samples": samples[name][n]}
                 if notes[name][n]:
                     row["values"][n]["note"] = notes[name][n]
+                    row["values"][n]["notes"] = all_notes[name].get(n, [])
                 if n in skip[name]:
                     row["values"][n]["later_failure"] = skip[name][n]
         out["metrics"].append(row)
