@@ -609,6 +609,8 @@ int imap_mailbox_set_flags(struct imap_mailbox *box, struct imap_msg *msg, unsig
 			   const char **error_r)
 {
 	struct maildir_entry *e = imap_mailbox_entry(box, msg);
+	struct maildir_name mn;
+	const char *perr;
 	char *new_name;
 
 	if (e == NULL)
@@ -619,6 +621,9 @@ int imap_mailbox_set_flags(struct imap_mailbox *box, struct imap_msg *msg, unsig
 	}
 	if (maildir_deliver_set_flags(box->idx.dir, e->name, flags, &new_name, error_r) < 0)
 		return errno == ENOENT ? 1 : -1;
+	/* Another session's concurrent change may have been merged in: the name is the truth. */
+	if (maildir_name_parse(new_name, &mn, &perr) == 0)
+		flags = (flags & ~(unsigned)MAILDIR_FLAGS_ALL) | (mn.flags & MAILDIR_FLAGS_ALL);
 	maildir_scan_set_name(&box->idx.msgs, e, new_name);
 	e->flags = (uint16_t)flags;
 	msg->flags = (uint16_t)flags;

@@ -228,39 +228,47 @@ static int current_name(const char *dir, const char *name, struct buf *cur_r)
 int maildir_deliver_set_flags(const char *dir, const char *name, unsigned flags, char **new_name_r,
                               const char **error_r)
 {
-	struct maildir_name mn;
-	struct buf newname = BUF_INIT, from = BUF_INIT, to = BUF_INIT;
+	struct maildir_name mn, cn;
+	struct buf newname = BUF_INIT, from = BUF_INIT, to = BUF_INIT, cur = BUF_INIT;
+	unsigned added, removed;
+	const char *perr;
 	int ret = -1;
 
 	if (maildir_name_parse(name, &mn, error_r) < 0)
 		return -1;
-	maildir_name_rename_flags(&newname, name, mn.base_len, flags & MAILDIR_FLAGS_ALL);
+	flags &= MAILDIR_FLAGS_ALL;
+	added = flags & ~mn.flags;
+	removed = mn.flags & ~flags;
+	maildir_name_rename_flags(&newname, name, mn.base_len, flags);
 	if (strcmp(buf_cstr(&newname), name) == 0) {
 		*new_name_r = buf_steal(&newname);
 		return 0;
 	}
-	buf_printf(&to, "%s/cur/%s", dir, buf_cstr(&newname));
 	buf_printf(&from, "%s/cur/%s", dir, name);
-	for (int tries = 0; rename(buf_cstr(&from), buf_cstr(&to)) < 0; tries++) {
-		struct buf cur = BUF_INIT;
-		int found;
-
+	for (int tries = 0;; tries++) {
+		buf_reset(&to);
+		buf_printf(&to, "%s/cur/%s", dir, buf_cstr(&newname));
+		if (rename(buf_cstr(&from), buf_cstr(&to)) == 0)
+			break;
 		if (errno != ENOENT) {
 			*error_r = "renaming message failed";
 			goto out;
 		}
-		/* Renamed by another session's flag change: ours is the later one and wins. */
-		found = tries < DELIVER_STALE_RETRIES && current_name(dir, name, &cur) == 1;
-		if (found) {
-			buf_reset(&from);
-			buf_printf(&from, "%s/cur/%s", dir, buf_cstr(&cur));
-		}
-		buf_free(&cur);
-		if (!found) {
+		/* Another session changed the flags since we read the name: apply our change
+		 * (what we added and removed) to its flags, so neither change is lost. */
+		if (tries == DELIVER_STALE_RETRIES || current_name(dir, name, &cur) != 1 ||
+		    maildir_name_parse(buf_cstr(&cur), &cn, &perr) < 0) {
 			*error_r = "message expunged by another session";
 			errno = ENOENT;
 			goto out;
 		}
+		buf_reset(&newname);
+		maildir_name_rename_flags(&newname, name, mn.base_len,
+					  ((cn.flags | added) & ~removed) & MAILDIR_FLAGS_ALL);
+		if (strcmp(buf_cstr(&newname), buf_cstr(&cur)) == 0)
+			break; /* the other change already gave it our flags */
+		buf_reset(&from);
+		buf_printf(&from, "%s/cur/%s", dir, buf_cstr(&cur));
 	}
 	*new_name_r = buf_steal(&newname);
 	ret = 0;
@@ -268,6 +276,7 @@ out:
 	buf_free(&newname);
 	buf_free(&from);
 	buf_free(&to);
+	buf_free(&cur);
 	return ret;
 }
 

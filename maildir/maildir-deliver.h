@@ -40,8 +40,9 @@ int maildir_deliver_copy(const char *src_dir, const char *src_name, const char *
 
 /* Rename dir/cur/name to carry flags. new_name_r gets the new name (caller frees; equal to
  * name when nothing changed). A name made stale by another session's flag change is looked up
- * under its current name and renamed from there (the later change wins, as in Courier).
- * -1 with errno ENOENT: another session expunged it. */
+ * under its current name, and our change (the flags added and removed relative to name) is
+ * applied to the flags it has now, so neither session's change is lost: new_name_r may then
+ * carry more flags than asked (parse it). -1 with errno ENOENT: another session expunged it. */
 int maildir_deliver_set_flags(const char *dir, const char *name, unsigned flags, char **new_name_r,
                               const char **error_r);
 

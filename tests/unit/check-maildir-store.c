@@ -445,12 +445,15 @@ START_TEST(test_deliver_flags_copy_expunge)
 	body = tmd_get(md, path);
 	ck_assert_str_eq(body, "abc");
 	free(body);
-	/* A name made stale by another session's flag change is found under its current name
-	 * (the later change wins). */
-	ck_assert_int_eq(maildir_deliver_set_flags(md, name, MAILDIR_FLAG_SEEN | MAILDIR_FLAG_FLAGGED,
+	/* A name made stale by another session's flag change (DS became F) is found under its
+	 * current name, and our change (R added to DS) is applied to what it has now: FR, so
+	 * neither change is lost. */
+	ck_assert_int_eq(maildir_deliver_set_flags(md, name,
+						   MAILDIR_FLAG_DRAFT | MAILDIR_FLAG_SEEN |
+						       MAILDIR_FLAG_REPLIED,
 						   &name3, &error),
 			 0);
-	ck_assert_ptr_nonnull(strstr(name3, ",S=3:2,FS"));
+	ck_assert_ptr_nonnull(strstr(name3, ",S=3:2,FR"));
 	ck_assert_int_eq(tmd_count(md, "cur"), 1);
 	/* Opening through the stale name follows the base to the current file. */
 	int fd = maildir_scan_open(md, name);
