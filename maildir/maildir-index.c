@@ -302,6 +302,31 @@ out:
 }
 
 /* The readdir-based sync. */
+/* Install scan when db numbers every file in it: no lock, nothing written. Messages another
+ * session expunged leave records behind; dropping them is not worth the lock and a rewrite
+ * by every session after every EXPUNGE (64 sessions queued on the lock in bench/'s mixed
+ * load), so up to MAILDIR_INDEX_STALE_MAX are verified gone (readdir may miss a file being
+ * renamed: probe_vanished) and stay in the file until a locked sync drops them. 1 when
+ * installed, else 0 (scan keeps its entries, UIDs possibly applied). */
+static int install_if_numbered(struct maildir_index *idx, struct maildir_scan *scan,
+			       const struct maildir_uiddb *db)
+{
+	size_t matched = apply_uids(scan, db);
+
+	for (size_t i = 0; i < scan->n; i++) {
+		if (scan->v[i].uid == 0)
+			return 0;
+	}
+	if (matched != db->n) {
+		if (db->n - matched > MAILDIR_INDEX_STALE_MAX)
+			return 0;
+		if (probe_vanished(idx->dir, scan, db) > 0)
+			(void)apply_uids(scan, db);
+	}
+	install(idx, scan, db->uidvalidity, db->nextuid);
+	return 1;
+}
+
 static int full_sync(struct maildir_index *idx, const char **error_r)
 {
 	struct maildir_scan scan;
@@ -316,34 +341,24 @@ static int full_sync(struct maildir_index *idx, const char **error_r)
 	st = load_uiddb(idx->dir, &db, 1, error_r);
 	if (st < 0)
 		goto out;
-	if (st == 0) {
-		size_t matched = apply_uids(&scan, &db);
-		int all_known = 1;
-
-		for (size_t i = 0; i < scan.n && all_known; i++)
-			all_known = scan.v[i].uid != 0;
-		/* Messages another session expunged leave records behind. Dropping them is not
-		 * worth the lock and a rewrite by every session after every EXPUNGE (64 sessions
-		 * queued on the lock in bench/'s mixed load): a few are verified gone (readdir may
-		 * miss a file being renamed) and stay in the file until the next locked sync, which
-		 * assigns UIDs anyway and drops them then. */
-		if (all_known && matched != db.n && db.n - matched <= MAILDIR_INDEX_STALE_MAX) {
-			if (probe_vanished(idx->dir, &scan, &db) > 0)
-				(void)apply_uids(&scan, &db);
-			matched = db.n;
-		}
-		if (all_known && matched == db.n) {
-			/* The fast path: every file has its UID, nothing to write. */
-			install(idx, &scan, db.uidvalidity, db.nextuid);
-			ret = 0;
-			goto out;
-		}
+	if (st == 0 && install_if_numbered(idx, &scan, &db)) {
+		ret = 0;
+		goto out;
 	}
 	lockfd =
 	    maildir_file_lock(idx->dir, MAILDIR_UIDDB_LOCK, MAILDIR_INDEX_LOCK_TIMEOUT_MS, error_r);
 	if (lockfd < 0)
 		goto out;
-	ret = sync_locked(idx, &scan, error_r);
+	/* Most unknown files are another session's APPEND or COPY, which numbers them under this
+	 * lock: now that the lock is ours the uiddb may list them, and a second look costs one
+	 * read instead of every waiting session re-reading cur/ and rewriting the file in turn. */
+	maildir_uiddb_free(&db);
+	maildir_uiddb_init(&db);
+	if (st == 0 && load_uiddb(idx->dir, &db, 1, error_r) == 0 &&
+	    install_if_numbered(idx, &scan, &db))
+		ret = 0;
+	else
+		ret = sync_locked(idx, &scan, error_r);
 	maildir_file_unlock(lockfd);
 out:
 	maildir_scan_free(&scan);

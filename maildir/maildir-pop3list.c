@@ -159,7 +159,10 @@ static int pop3_cmp(const void *pa, const void *pb)
 
 	if (ta != tb)
 		return ta < tb ? -1 : 1;
-	return strcmp(a->name, b->name);
+	/* Within one second the microseconds decide ("T.M9P1" before "T.M10P1"), which byte
+	 * order gets wrong: strverscmp compares the digit runs as numbers (as maildir-index.c
+	 * does for UIDs). */
+	return strverscmp(a->name, b->name);
 }
 
 void maildir_pop3list_sort(struct maildir_pop3list *l)

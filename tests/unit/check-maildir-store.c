@@ -159,6 +159,29 @@ START_TEST(test_pop3list_parse)
 }
 END_TEST
 
+/* Three deliveries in one second: POP3 numbers them in delivery order, which byte order of
+ * the names gets wrong once the microseconds gain a digit. */
+START_TEST(test_pop3list_same_second_delivery_order)
+{
+	const char *text = "/3 4 1700000000\n"
+			   "1700000000.M999999P1Q3.h:2, 30 3:1700000000:0\n"
+			   "1700000000.M95000P1Q1.h:2, 10 1:1700000000:0\n"
+			   "1700000000.M100000P1Q2.h:2, 20 2:1700000000:0\n";
+	struct maildir_pop3list l;
+	const char *error;
+
+	maildir_pop3list_init(&l);
+	if (maildir_pop3list_parse(&l, text, strlen(text), &error) < 0)
+		ck_abort_msg("parse: %s", error);
+	maildir_pop3list_sort(&l);
+	ck_assert_uint_eq(l.n, 3);
+	ck_assert_uint_eq(l.v[0].size, 10);
+	ck_assert_uint_eq(l.v[1].size, 20);
+	ck_assert_uint_eq(l.v[2].size, 30);
+	maildir_pop3list_free(&l);
+}
+END_TEST
+
 START_TEST(test_pop3list_fixture_roundtrip)
 {
 	char *text = fixture("courierpop3dsizelist");
@@ -686,6 +709,7 @@ int main(void)
 	tcase_add_test(tc, test_uidvalidity);
 	tcase_add_loop_test(tc, test_pop3list_parse, 0, sizeof(pop3_rows) / sizeof(pop3_rows[0]));
 	tcase_add_test(tc, test_pop3list_fixture_roundtrip);
+	tcase_add_test(tc, test_pop3list_same_second_delivery_order);
 	tcase_add_test(tc, test_index_keeps_courier_uids);
 	tcase_add_loop_test(tc, test_index_corrupt_uiddb_recovers, 0,
 	                    sizeof(corrupt_rows) / sizeof(corrupt_rows[0]));
