@@ -203,8 +203,12 @@ class ImapdCacheTest(ImapdOnPipe):
         out = command(b"a SELECT INBOX", b"a")
         self.assertIn(b"* 3 EXISTS\r\n", out)
         os.unlink(self.md / "cur" / MSGS[1][0])
-        (self.md / "new" / "1700000003.M1P1Q4.host,S=2").write_bytes(b"z\n")
-        self.chown()
+        # Delivered as an MDA does (tmp/, then rename), owned by imapd's uid before it shows:
+        # imapd moves it to cur/ as soon as it appears.
+        tmp = self.md / "tmp" / "1700000003.M1P1Q4.host,S=2"
+        tmp.write_bytes(b"z\n")
+        self.chown(tmp)
+        tmp.rename(self.md / "new" / tmp.name)
         out = command(b"b FETCH 1:* (UID FLAGS)", b"b")
         self.assertEqual(out, b"* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n"
                          b"* 2 FETCH (UID 2 FLAGS ())\r\n"
@@ -246,8 +250,12 @@ class ImapdCacheTest(ImapdOnPipe):
             self.assertTrue(line, out)
             out += line
         self.assertIn(b"\r\n* 3 EXISTS\r\n", out)
-        (self.md / "new" / "1700000003.M1P1Q4.host,S=2").write_bytes(b"z\n")
-        self.chown()
+        # Delivered as an MDA does (tmp/, then rename), owned by imapd's uid before it shows:
+        # imapd moves it to cur/ as soon as it appears.
+        tmp = self.md / "tmp" / "1700000003.M1P1Q4.host,S=2"
+        tmp.write_bytes(b"z\n")
+        self.chown(tmp)
+        tmp.rename(self.md / "new" / tmp.name)
         self.assertEqual(p.stdout.readline() + p.stdout.readline(),
                          b"* 4 EXISTS\r\n* 1 RECENT\r\n")
         p.stdin.write(b"DONE\r\nc LOGOUT\r\n")
