@@ -39,7 +39,7 @@ void maildir_pop3list_format(const struct maildir_pop3list *l, struct buf *out);
 /* Append the UIDL string of m to out. */
 void maildir_pop3list_uidl(const struct maildir_pop3_msg *m, struct buf *out);
 
-/* Sort into POP3 order (Courier: leading timestamp, then the name). */
+/* Sort into POP3 order: leading timestamp, then the name with digit runs as numbers (strverscmp). */
 void maildir_pop3list_sort(struct maildir_pop3list *l);
 
 /* Build the POP3 view of dir: scan new/ and cur/, keep each known message's uid:uidv (matched
