@@ -16,7 +16,6 @@
 #include "maildir-scan.h"
 #include "maildir-uiddb.h"
 
-#include <dirent.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>

@@ -213,18 +213,6 @@ out:
  * this many times we look the base up under its current name and try again. */
 #define DELIVER_STALE_RETRIES 3
 
-/* The current name of name's base in dir/cur/, into cur_r: 1 found, 0 gone. */
-static int current_name(const char *dir, const char *name, struct buf *cur_r)
-{
-	struct maildir_name mn;
-	const char *error;
-
-	buf_reset(cur_r);
-	if (maildir_name_parse(name, &mn, &error) < 0)
-		return 0;
-	return maildir_scan_probe(dir, name, mn.base_len, cur_r);
-}
-
 int maildir_deliver_set_flags(const char *dir, const char *name, unsigned flags, char **new_name_r,
                               const char **error_r)
 {
@@ -256,7 +244,7 @@ int maildir_deliver_set_flags(const char *dir, const char *name, unsigned flags,
 		}
 		/* Another session changed the flags since we read the name: apply our change
 		 * (what we added and removed) to its flags, so neither change is lost. */
-		if (tries == DELIVER_STALE_RETRIES || current_name(dir, name, &cur) != 1 ||
+		if (tries == DELIVER_STALE_RETRIES || maildir_scan_current(dir, name, &cur) != 1 ||
 		    maildir_name_parse(buf_cstr(&cur), &cn, &perr) < 0) {
 			*error_r = "message expunged by another session";
 			errno = ENOENT;
@@ -296,7 +284,7 @@ int maildir_deliver_expunge(const char *dir, const char *name, const char **erro
 		}
 		/* Another session changed its flags meanwhile: remove it under its current name,
 		 * unless that session took the \Deleted flag away (then it stays). */
-		if (tries == DELIVER_STALE_RETRIES || current_name(dir, name, &cur) != 1 ||
+		if (tries == DELIVER_STALE_RETRIES || maildir_scan_current(dir, name, &cur) != 1 ||
 		    maildir_name_parse(buf_cstr(&cur), &mn, &perr) < 0 ||
 		    !(mn.flags & MAILDIR_FLAG_TRASHED))
 			break;

@@ -245,21 +245,29 @@ int maildir_scan_probe(const char *dir, const char *base, size_t base_len, struc
 	return 0;
 }
 
+int maildir_scan_current(const char *dir, const char *name, struct buf *cur_r)
+{
+	struct maildir_name mn;
+	const char *error;
+
+	buf_reset(cur_r);
+	if (maildir_name_parse(name, &mn, &error) < 0)
+		return 0;
+	return maildir_scan_probe(dir, name, mn.base_len, cur_r);
+}
+
 int maildir_scan_open(const char *dir, const char *name)
 {
 	struct buf path = BUF_INIT, cur = BUF_INIT;
-	struct maildir_name mn;
-	const char *error;
 	int fd;
 
 	buf_printf(&path, "%s/cur/%s", dir, name);
 	/* Another session's flag change renames the file under us: follow the base name to its
 	 * current file a few times (each rename is one more change by someone else). */
 	for (int tries = 0; (fd = open(buf_cstr(&path), O_RDONLY | O_CLOEXEC)) < 0; tries++) {
-		if (errno != ENOENT || tries == 3 || maildir_name_parse(name, &mn, &error) < 0)
+		if (errno != ENOENT || tries == 3)
 			break;
-		buf_reset(&cur);
-		if (maildir_scan_probe(dir, name, mn.base_len, &cur) != 1) {
+		if (maildir_scan_current(dir, name, &cur) != 1) {
 			errno = ENOENT;
 			break;
 		}

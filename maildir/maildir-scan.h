@@ -61,6 +61,10 @@ struct maildir_entry *maildir_scan_find(const struct maildir_scan *scan, const c
  * read the directory can be missed. Appends the name found to name_r and returns 1, or 0. */
 int maildir_scan_probe(const char *dir, const char *base, size_t base_len, struct buf *name_r);
 
+/* The current name in dir/cur/ of name's base (another session may have renamed it for a
+ * flag change) into cur_r (reset first): 1 found, 0 gone. */
+int maildir_scan_current(const char *dir, const char *name, struct buf *cur_r);
+
 /* Open dir/cur/name for reading; when another session renamed it (a flag change), the same
  * base under its current name. The fd, or -1 with errno (ENOENT: expunged). */
 int maildir_scan_open(const char *dir, const char *name);
