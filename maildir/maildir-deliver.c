@@ -209,10 +209,6 @@ out:
 	return ret;
 }
 
-/* Another session renames a message to change its flags: the name we hold goes stale. Up to
- * this many times we look the base up under its current name and try again. */
-#define DELIVER_STALE_RETRIES 3
-
 int maildir_deliver_set_flags(const char *dir, const char *name, unsigned flags, char **new_name_r,
                               const char **error_r)
 {
@@ -244,7 +240,7 @@ int maildir_deliver_set_flags(const char *dir, const char *name, unsigned flags,
 		}
 		/* Another session changed the flags since we read the name: apply our change
 		 * (what we added and removed) to its flags, so neither change is lost. */
-		if (tries == DELIVER_STALE_RETRIES || maildir_scan_current(dir, name, &cur) != 1 ||
+		if (tries == MAILDIR_STALE_RETRIES || maildir_scan_current(dir, name, &cur) != 1 ||
 		    maildir_name_parse(buf_cstr(&cur), &cn, &perr) < 0) {
 			*error_r = "message expunged by another session";
 			errno = ENOENT;
@@ -284,7 +280,7 @@ int maildir_deliver_expunge(const char *dir, const char *name, const char **erro
 		}
 		/* Another session changed its flags meanwhile: remove it under its current name,
 		 * unless that session took the \Deleted flag away (then it stays). */
-		if (tries == DELIVER_STALE_RETRIES || maildir_scan_current(dir, name, &cur) != 1 ||
+		if (tries == MAILDIR_STALE_RETRIES || maildir_scan_current(dir, name, &cur) != 1 ||
 		    maildir_name_parse(buf_cstr(&cur), &mn, &perr) < 0 ||
 		    !(mn.flags & MAILDIR_FLAG_TRASHED))
 			break;

@@ -265,7 +265,7 @@ int maildir_scan_open(const char *dir, const char *name)
 	/* Another session's flag change renames the file under us: follow the base name to its
 	 * current file a few times (each rename is one more change by someone else). */
 	for (int tries = 0; (fd = open(buf_cstr(&path), O_RDONLY | O_CLOEXEC)) < 0; tries++) {
-		if (errno != ENOENT || tries == 3)
+		if (errno != ENOENT || tries == MAILDIR_STALE_RETRIES)
 			break;
 		if (maildir_scan_current(dir, name, &cur) != 1) {
 			errno = ENOENT;

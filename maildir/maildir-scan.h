@@ -61,6 +61,9 @@ struct maildir_entry *maildir_scan_find(const struct maildir_scan *scan, const c
  * read the directory can be missed. Appends the name found to name_r and returns 1, or 0. */
 int maildir_scan_probe(const char *dir, const char *base, size_t base_len, struct buf *name_r);
 
+/* How many times a stale name (renamed again and again by other sessions) is followed. */
+#define MAILDIR_STALE_RETRIES 3
+
 /* The current name in dir/cur/ of name's base (another session may have renamed it for a
  * flag change) into cur_r (reset first): 1 found, 0 gone. */
 int maildir_scan_current(const char *dir, const char *name, struct buf *cur_r);
